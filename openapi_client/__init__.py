@@ -1,0 +1,144 @@
+"""Python SDK for The SMS Works SMS API: send, schedule, read back and cancel batches of SMS.
+
+Quick start::
+
+    import openapi_client
+
+    configuration = openapi_client.Configuration()          # reads SMSWORKS_TOKEN
+    with openapi_client.ApiClient(configuration) as api_client:
+        api = openapi_client.BatchMessagesApi(api_client)
+        sent = api.batch_send_post(
+            openapi_client.BatchMessage(
+                sender="Acme", destinations=["447700900001"], content="Your code is 123456"
+            )
+        )
+
+The sandbox, the SMS cost estimator and the delivery-report parser load on first use, so a
+plain send does not pay for importing them.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "1.0.0"
+
+from .api.batch_messages_api import BatchMessagesApi
+from .api_client import ApiClient
+from .api_response import ApiResponse
+from .configuration import Configuration
+from .exceptions import (
+    ApiAttributeError,
+    ApiConnectionError,
+    ApiException,
+    ApiKeyError,
+    ApiResponseError,
+    ApiTimeoutError,
+    ApiTypeError,
+    ApiValueError,
+    BadRequestException,
+    ConflictException,
+    ForbiddenException,
+    InsufficientCreditsException,
+    NotFoundException,
+    OpenApiException,
+    RateLimitException,
+    SendOutcomeUnknownError,
+    ServiceException,
+    UnauthorizedException,
+    UnprocessableEntityException,
+)
+from .models import (
+    BatchMessage,
+    BatchMessageResponse,
+    CancelledMessageResponse,
+    ErrorModel,
+    ExtendedErrorModel,
+    Message,
+    MessageResponse,
+    MessageResponseFailurereason,
+    MetaData,
+    ScheduledBatchResponse,
+)
+
+if TYPE_CHECKING:
+    from ._batching import ChunkedSendError, ChunkedSendReport, ChunkResult, ProgressInfo
+    from .sandbox import Sandbox
+    from .sms import CreditEstimate, SegmentCount, count_segments, estimate_credits, to_gsm
+    from .webhooks import parse_delivery_report
+
+_LAZY = {
+    "ChunkedSendError": "._batching",
+    "ChunkedSendReport": "._batching",
+    "ChunkResult": "._batching",
+    "ProgressInfo": "._batching",
+    "Sandbox": ".sandbox",
+    "CreditEstimate": ".sms",
+    "SegmentCount": ".sms",
+    "count_segments": ".sms",
+    "estimate_credits": ".sms",
+    "to_gsm": ".sms",
+    "parse_delivery_report": ".webhooks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'openapi_client' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> "list[str]":
+    return sorted(__all__)
+
+
+__all__ = [
+    "ApiAttributeError",
+    "ApiClient",
+    "ApiConnectionError",
+    "ApiException",
+    "ApiKeyError",
+    "ApiResponse",
+    "ApiResponseError",
+    "ApiTimeoutError",
+    "ApiTypeError",
+    "ApiValueError",
+    "BadRequestException",
+    "BatchMessage",
+    "BatchMessageResponse",
+    "BatchMessagesApi",
+    "CancelledMessageResponse",
+    "ChunkResult",
+    "ChunkedSendError",
+    "ChunkedSendReport",
+    "Configuration",
+    "ConflictException",
+    "CreditEstimate",
+    "ErrorModel",
+    "ExtendedErrorModel",
+    "ForbiddenException",
+    "InsufficientCreditsException",
+    "Message",
+    "MessageResponse",
+    "MessageResponseFailurereason",
+    "MetaData",
+    "NotFoundException",
+    "OpenApiException",
+    "ProgressInfo",
+    "RateLimitException",
+    "Sandbox",
+    "ScheduledBatchResponse",
+    "SegmentCount",
+    "SendOutcomeUnknownError",
+    "ServiceException",
+    "UnauthorizedException",
+    "UnprocessableEntityException",
+    "__version__",
+    "count_segments",
+    "estimate_credits",
+    "parse_delivery_report",
+    "to_gsm",
+]

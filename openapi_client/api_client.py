@@ -1,0 +1,616 @@
+"""``ApiClient``: the one request path every operation goes through.
+
+An operation (``BatchMessagesApi.batch_send_post`` and friends) is a declaration: an
+``Operation`` naming the method, the path template, how its body is checked and encoded, and the
+type of each success answer. ``ApiClient._request`` does the rest, in this order:
+
+1. build the URL, percent-encoding every path parameter;
+2. check and encode the body (types always, the API's limits unless switched off);
+3. add headers and the ``Authorization: JWT <token>`` header, refusing control characters;
+4. send, retrying only what ``RetryPolicy`` allows (never a send that may have arrived);
+5. map a failure to the ``ApiException`` tree, or decode the answer into its model.
+
+The openapi-generator methods (``param_serialize``, ``call_api``, ``response_deserialize``) are
+these same steps, public for code written against generated clients.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
+from urllib.parse import quote, urlencode, urlsplit
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from . import __version__
+from . import models as _models
+from ._retry import Attempt, FailureKind, RetryPolicy
+from .api_response import ApiResponse
+from .configuration import Configuration, jwt_header_value
+from .exceptions import (
+    ApiConnectionError,
+    ApiException,
+    ApiResponseError,
+    ApiTimeoutError,
+    ApiTypeError,
+    ApiValueError,
+    SendOutcomeUnknownError,
+    ServiceException,
+)
+from .rest import RESTClientObject, RESTResponse, TransportError
+
+__all__ = ["ApiClient", "Operation"]
+
+logger = logging.getLogger("openapi_client")
+
+T = TypeVar("T")
+
+#: "Not given" for ``_request_timeout``, distinct from ``None`` ("no timeout").
+_UNSET: Any = object()
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_JSON_TYPES = (
+    "application/json",
+    "application/json;charset=utf-8",
+    "application/json; charset=utf-8",
+)
+_ACCEPT = "application/json;charset=UTF-8, application/json"
+
+_adapters: Dict[Any, TypeAdapter[Any]] = {}
+
+
+def adapter_for(tp: Any) -> TypeAdapter[Any]:
+    """The ``TypeAdapter`` of ``tp``, built once per type for the life of the process."""
+    found = _adapters.get(tp)
+    if found is None:
+        found = _adapters[tp] = TypeAdapter(tp)
+    return found
+
+
+_EXTENDED_ERROR = adapter_for(_models.ExtendedErrorModel)
+_PLAIN_ERROR = adapter_for(_models.ErrorModel)
+
+
+class SendOutcomeUnknownServiceError(SendOutcomeUnknownError, ServiceException):
+    """A send answered with 5xx: a ``ServiceException`` whose outcome is unknown.
+
+    Behind a proxy, or when the API fails after queueing the batch, a 5xx does not prove that
+    nothing was sent, so a send is never replayed after one.
+    """
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One endpoint, declared.
+
+    Attributes:
+        method: HTTP method.
+        path: path template below the host, e.g. ``/batch/{batchid}``.
+        responses: success status -> type of its body.
+        body: the body's parameter name, its type, and the check to run on it (``None`` for
+            operations without a body).
+    """
+
+    method: str
+    path: str
+    responses: Mapping[int, Any]
+    body_name: Optional[str] = None
+    body_type: Any = None
+    body_check: Optional[Callable[[Any, Configuration], Any]] = None
+
+    @property
+    def sends(self) -> bool:
+        """Whether this operation sends texts (and so must never be replayed blindly)."""
+        return self.method == "POST"
+
+
+def _path_segment(name: str, value: Any) -> str:
+    """Percent-encode one path parameter so that it can only ever name one path segment."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ApiTypeError(
+            f"expected str or int, got {type(value).__name__}", [name], valid_classes=(str, int)
+        )
+    text = str(value)
+    if not text.strip():
+        raise ApiValueError("must not be empty or blank", [name])
+    if text.strip() in (".", ".."):
+        # "." and ".." are path navigation to every server and proxy on the way, whatever the
+        # encoding; no batch is called that.
+        raise ApiValueError(f"{text!r} is not a valid id", [name])
+    if _CONTROL.search(text):
+        raise ApiValueError("must not contain control characters", [name])
+    # safe="" encodes "/", "?", "#" and "%" too, and non-ASCII as UTF-8 (RFC 3986 §3.3).
+    return quote(text, safe="")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _validation_error(exc: ValidationError, root: str) -> Exception:
+    """Turn pydantic's report into our ``ApiTypeError``/``ApiValueError`` naming the field."""
+    first = exc.errors(include_url=False)[0]
+    path: List[Union[str, int]] = [root] if root else []
+    path.extend(first["loc"])
+    message = first["msg"]
+    count = exc.error_count()
+    if count > 1:
+        message += f" (and {count - 1} more error{'s' if count > 2 else ''})"
+    kind = first["type"]
+    if kind.endswith("_type") or kind in ("model_type", "dict_type", "list_type"):
+        return ApiTypeError(message, path)
+    return ApiValueError(message, path)
+
+
+class ApiClient:
+    """Talks HTTP to The SMS Works on behalf of the API classes.
+
+    Args:
+        configuration: settings; ``Configuration.get_default()`` when not given.
+        header_name, header_value: one extra header sent with every request.
+        cookie: a ``Cookie`` header value (kept for compatibility; the API does not use one).
+        transport: what sends requests (default: urllib3). Tests pass a fake.
+
+    Use it as a context manager, or call ``close()``, to release its connections. One client may
+    be shared by many threads.
+    """
+
+    #: How retries wait; tests replace it to make waits instant without changing the policy.
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+
+    _default: Optional[ApiClient] = None
+
+    def __init__(
+        self,
+        configuration: Optional[Configuration] = None,
+        header_name: Optional[str] = None,
+        header_value: Optional[str] = None,
+        cookie: Optional[str] = None,
+        *,
+        transport: Any = None,
+    ) -> None:
+        self.configuration = configuration or Configuration.get_default()
+        if self.configuration.verify_ssl is False:
+            import warnings
+
+            warnings.warn(
+                "TLS certificate verification is off: anyone on the network path can read the "
+                "token and the messages",
+                stacklevel=2,
+            )
+        self.rest_client = (
+            transport if transport is not None else RESTClientObject(self.configuration)
+        )
+        self.default_headers: Dict[str, str] = {}
+        if header_name is not None:
+            self.set_default_header(header_name, header_value or "")
+        self.cookie = cookie
+        self.user_agent = f"smsworks-python/{__version__}"
+        self.client_side_validation = self.configuration.client_side_validation
+        self._retry_policy = RetryPolicy.from_setting(self.configuration.retries)
+        self._auth_cache: Tuple[Optional[str], Optional[str]] = (None, None)
+        self._secure_origins: set[str] = set()
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        clear = getattr(self.rest_client, "clear", None)
+        if clear is not None:
+            clear()
+
+    def __repr__(self) -> str:
+        return f"ApiClient(host={self.configuration.host!r})"
+
+    @classmethod
+    def get_default(cls) -> ApiClient:
+        """A shared client built from the default configuration."""
+        if cls._default is None:
+            cls._default = ApiClient()
+        return cls._default
+
+    @classmethod
+    def set_default(cls, default: Optional[ApiClient]) -> None:
+        """Replace the shared default client."""
+        cls._default = default
+
+    # -- headers ----------------------------------------------------------------------------
+
+    @property
+    def user_agent(self) -> str:
+        """The ``User-Agent`` header sent with every request."""
+        return self.default_headers["User-Agent"]
+
+    @user_agent.setter
+    def user_agent(self, value: str) -> None:
+        self.set_default_header("User-Agent", value)
+
+    def set_default_header(self, header_name: str, header_value: str) -> None:
+        """Send ``header_name: header_value`` with every request of this client."""
+        _check_header(header_name, header_value)
+        self.default_headers[header_name] = header_value
+
+    def _auth_header(self, request_auth: Optional[Mapping[str, Any]]) -> Optional[str]:
+        if request_auth is not None:
+            value = request_auth.get("value")
+            return jwt_header_value(str(value)) if value else None
+        cfg = self.configuration
+        token = cfg.api_key.get("JWT")
+        if cfg.refresh_api_key_hook is not None:
+            return cfg.get_api_key_with_prefix("JWT")
+        cached_token, cached_value = self._auth_cache
+        if token is cached_token:
+            return cached_value
+        value = jwt_header_value(token) if token is not None else None
+        self._auth_cache = (token, value)
+        return value
+
+    def _check_origin(self, url: str, has_token: bool) -> None:
+        origin = url[: url.find("/", url.find("//") + 2)] if url.count("/") > 2 else url
+        if origin in self._secure_origins:
+            return
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise ApiValueError(f"unsupported URL scheme {parts.scheme!r}", ["host"])
+        if (
+            parts.scheme == "http"
+            and has_token
+            and not self.configuration.allow_insecure_http
+            and not _is_loopback(parts.hostname or "")
+        ):
+            raise ApiValueError(
+                f"refusing to send the token over plain http to {parts.hostname}; use https, "
+                "or set Configuration(allow_insecure_http=True) if you really mean it",
+                ["host"],
+            )
+        self._secure_origins.add(origin)
+
+    # -- the request core -------------------------------------------------------------------
+
+    def _request(
+        self,
+        op: Operation,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        preload: bool = True,
+        _request_timeout: Any = _UNSET,
+        _request_auth: Optional[Mapping[str, Any]] = None,
+        _content_type: Optional[str] = None,
+        _headers: Optional[Mapping[str, Any]] = None,
+        _host_index: Optional[int] = None,
+    ) -> Any:
+        """Run ``op``; returns ``ApiResponse`` (preload) or the raw urllib3 response."""
+        cfg = self.configuration
+        host = cfg.host if _host_index is None else cfg.get_host_from_settings(_host_index)
+        path = op.path
+        if path_params:
+            for name, value in path_params.items():
+                path = path.replace("{" + name + "}", _path_segment(name, value))
+        url = host + path
+
+        headers = dict(self.default_headers)
+        headers["Accept"] = _ACCEPT
+        payload: Optional[bytes] = None
+        if op.body_name is not None:
+            payload = self._encode_body(op, body)
+            if _content_type is not None and _content_type.lower().replace(" ", "") not in [
+                t.replace(" ", "") for t in _JSON_TYPES
+            ]:
+                raise ApiValueError(
+                    f"this operation sends JSON; cannot send it as {_content_type!r}",
+                    ["_content_type"],
+                )
+            headers["Content-Type"] = _content_type or "application/json"
+        if _headers:
+            for name, value in _headers.items():
+                _check_header(name, str(value))
+                headers[name] = str(value)
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        auth = self._auth_header(_request_auth)
+        if auth is not None:
+            headers["Authorization"] = auth
+        self._check_origin(url, auth is not None)
+
+        timeout = cfg.timeout if _request_timeout is _UNSET else _request_timeout
+        response = self._send(op.method, url, headers, payload, timeout, preload)
+        if not preload:
+            return response.response
+        if op.sends and response.status >= 500:
+            raise self._error(response, SendOutcomeUnknownServiceError, op.method, url)
+        return self.response_deserialize(response, op.responses)
+
+    def _encode_body(self, op: Operation, body: Any) -> bytes:
+        assert op.body_name is not None
+        try:
+            value = adapter_for(op.body_type).validate_python(body)
+        except ValidationError as exc:
+            raise _validation_error(exc, op.body_name) from None
+        if op.body_check is not None:
+            value = op.body_check(value, self.configuration)
+        return adapter_for(op.body_type).dump_json(value, by_alias=True, exclude_none=True)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Dict[str, str],
+        body: Optional[bytes],
+        timeout: Any,
+        preload: bool,
+    ) -> RESTResponse:
+        """Send with retries. Every failure leaves here as an ``ApiException``."""
+        policy = self._retry_policy
+        number = 1
+        debug = logger.isEnabledFor(logging.DEBUG)
+        while True:
+            started = time.perf_counter() if debug else 0.0
+            try:
+                response: RESTResponse = self.rest_client.request(
+                    method,
+                    url,
+                    headers=headers,
+                    body=body,
+                    _request_timeout=timeout,
+                    preload_content=preload,
+                )
+            except TransportError as exc:
+                decision = policy.decide(Attempt(method, number, exc.kind))
+                if decision.retry:
+                    logger.info("retrying %s %s: %s", method, url, decision.reason)
+                    self.sleep(decision.wait)
+                    number += 1
+                    continue
+                raise self._transport_error(exc, method, url, decision.reason) from exc.cause
+            if debug:
+                logger.debug(
+                    "%s %s -> %s in %.1f ms (attempt %d)",
+                    method,
+                    url,
+                    response.status,
+                    (time.perf_counter() - started) * 1000,
+                    number,
+                )
+            status = response.status
+            if status in policy.retry_statuses:
+                decision = policy.decide(
+                    Attempt(
+                        method,
+                        number,
+                        FailureKind.STATUS,
+                        status,
+                        response.getheader("Retry-After"),
+                    )
+                )
+                if decision.retry:
+                    logger.info("retrying %s %s: %s", method, url, decision.reason)
+                    if not preload:
+                        response.response.drain_conn()
+                        response.response.release_conn()
+                    self.sleep(decision.wait)
+                    number += 1
+                    continue
+            return response
+
+    @staticmethod
+    def _transport_error(exc: TransportError, method: str, url: str, why: str) -> ApiException:
+        kind = exc.kind
+        if kind in (FailureKind.CONNECT, FailureKind.CONNECT_TIMEOUT):
+            cls: Type[ApiConnectionError] = (
+                ApiTimeoutError if kind is FailureKind.CONNECT_TIMEOUT else ApiConnectionError
+            )
+            return cls(f"{exc}; the request was not sent", method=method, url=url)
+        if method == "POST":
+            return SendOutcomeUnknownError(str(exc), method=method, url=url)
+        if kind is FailureKind.READ_TIMEOUT:
+            return ApiTimeoutError(f"{exc} ({why})", method=method, url=url)
+        return ApiConnectionError(f"{exc} ({why})", method=method, url=url)
+
+    def _error(
+        self,
+        response: RESTResponse,
+        cls: Optional[Type[SendOutcomeUnknownError]] = None,
+        method: str = "",
+        url: str = "",
+    ) -> ApiException:
+        raw = response.read()
+        body = raw.decode("utf-8", "replace") if raw else None
+        data: Any = None
+        if raw and raw.lstrip()[:1] == b"{":
+            for adapter in (_EXTENDED_ERROR, _PLAIN_ERROR):
+                try:
+                    data = adapter.validate_json(raw)
+                    break
+                except ValidationError:
+                    continue
+        if cls is None:
+            return ApiException.from_response(http_resp=response, body=body, data=data)
+        return cls(http_resp=response, body=body, data=data, method=method, url=url)
+
+    # -- openapi-generator's public steps ---------------------------------------------------
+
+    def param_serialize(
+        self,
+        method: str,
+        resource_path: str,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query_params: Optional[Sequence[Tuple[str, Any]]] = None,
+        header_params: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        post_params: Any = None,
+        files: Any = None,
+        auth_settings: Optional[Sequence[str]] = None,
+        collection_formats: Any = None,
+        _host: Optional[str] = None,
+        _request_auth: Optional[Mapping[str, Any]] = None,
+    ) -> Tuple[str, str, Dict[str, str], Optional[bytes], Any]:
+        """Build ``(method, url, headers, body, post_params)`` for ``call_api``."""
+        path = resource_path
+        for name, value in (path_params or {}).items():
+            path = path.replace("{" + name + "}", _path_segment(name, value))
+        url = (_host or self.configuration.host).rstrip("/") + path
+        if query_params:
+            url += "?" + urlencode([(k, str(v)) for k, v in query_params])
+        headers = dict(self.default_headers)
+        for name, value in (header_params or {}).items():
+            _check_header(name, str(value))
+            headers[name] = str(value)
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if auth_settings is None or "JWT" in auth_settings:
+            auth = self._auth_header(_request_auth)
+            if auth is not None:
+                headers["Authorization"] = auth
+        payload: Optional[bytes] = None
+        if body is not None:
+            payload = json.dumps(self.sanitize_for_serialization(body)).encode()
+            headers.setdefault("Content-Type", "application/json")
+        self._check_origin(url, "Authorization" in headers)
+        return method, url, headers, payload, post_params
+
+    def call_api(
+        self,
+        method: str,
+        url: str,
+        header_params: Optional[Dict[str, str]] = None,
+        body: Any = None,
+        post_params: Any = None,
+        _request_timeout: Any = _UNSET,
+    ) -> RESTResponse:
+        """Send a request built by ``param_serialize``; returns the undecoded answer.
+
+        Raises:
+            ApiConnectionError, ApiTimeoutError, SendOutcomeUnknownError: the request failed
+                below HTTP (after the retries the policy allows).
+        """
+        timeout = self.configuration.timeout if _request_timeout is _UNSET else _request_timeout
+        if body is not None and not isinstance(body, (bytes, bytearray)):
+            body = json.dumps(self.sanitize_for_serialization(body)).encode()
+        return self._send(method, url, dict(header_params or {}), body, timeout, True)
+
+    def response_deserialize(
+        self,
+        response_data: RESTResponse,
+        response_types_map: Optional[Mapping[Any, Any]] = None,
+    ) -> ApiResponse[Any]:
+        """Decode an answer into ``ApiResponse``, or raise the ``ApiException`` it means."""
+        status = response_data.status
+        if not 200 <= status <= 299:
+            raise self._error(response_data)
+        raw = response_data.read()
+        types = response_types_map or {}
+        tp = types.get(status, types.get(str(status), types.get(f"{str(status)[0]}XX")))
+        data: Any = None
+        if tp is not None and tp is not bytearray:
+            data = self._decode(raw, _resolve_type(tp), response_data)
+        elif tp is bytearray:
+            data = raw
+        return ApiResponse(
+            status_code=status, headers=response_data.headers, data=data, raw_data=raw
+        )
+
+    def _decode(self, raw: bytes, tp: Any, response: RESTResponse) -> Any:
+        try:
+            return adapter_for(tp).validate_json(raw)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            if first["type"] == "json_invalid":
+                why = f"the body is not valid JSON ({first['msg']})"
+            else:
+                where = ".".join(str(p) for p in first["loc"]) or "body"
+                why = f"the body does not fit {_type_name(tp)}: {where}: {first['msg']}"
+            raise ApiResponseError(
+                reason=f"unexpected response: {why}",
+                http_resp=response,
+                body=raw.decode("utf-8", "replace"),
+            ) from exc
+
+    def deserialize(
+        self,
+        response_text: Union[str, bytes],
+        response_type: Any,
+        content_type: Optional[str] = None,
+    ) -> Any:
+        """Decode a JSON body into ``response_type`` (a type, or its name as a string)."""
+        tp = _resolve_type(response_type)
+        try:
+            return adapter_for(tp).validate_json(response_text)
+        except ValidationError as exc:
+            raise ApiResponseError(
+                reason=f"unexpected response: {exc.errors(include_url=False)[0]['msg']}",
+                body=response_text if isinstance(response_text, str) else None,
+            ) from exc
+
+    def sanitize_for_serialization(self, obj: Any) -> Any:
+        """Turn models, dates and containers into plain JSON-ready values."""
+        if obj is None or isinstance(obj, (str, int, float, bool)):
+            return obj
+        if isinstance(obj, BaseModel):
+            return obj.model_dump(by_alias=True, exclude_none=True, mode="json")
+        if isinstance(obj, (list, tuple)):
+            return [self.sanitize_for_serialization(item) for item in obj]
+        if isinstance(obj, dict):
+            return {str(k): self.sanitize_for_serialization(v) for k, v in obj.items()}
+        if isinstance(obj, (_dt.datetime, _dt.date)):
+            return obj.isoformat()
+        raise ApiTypeError(f"cannot serialise {type(obj).__name__} to JSON")
+
+
+def _check_header(name: str, value: str) -> None:
+    if not name or _CONTROL.search(name) or ":" in name or " " in name:
+        raise ApiValueError("header names must be visible characters without ':'", ["headers"])
+    if _CONTROL.search(value.replace("\t", "")):
+        # CR/LF in a value would start a new header (or a new request) on the wire.
+        raise ApiValueError(
+            f"the value of header {name!r} contains control characters", ["headers"]
+        )
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+
+
+def _resolve_type(tp: Any) -> Any:
+    """Accept a type, or openapi-generator's name of one (``"List[MessageResponse]"``)."""
+    if not isinstance(tp, str):
+        return tp
+    name = tp.strip()
+    if name.startswith("List[") and name.endswith("]"):
+        return List[_resolve_type(name[5:-1])]  # type: ignore[misc]
+    simple = {"str": str, "int": int, "float": float, "bool": bool, "object": Any, "dict": dict}
+    if name in simple:
+        return simple[name]
+    model = getattr(_models, name, None)
+    if model is None:
+        raise ApiValueError(f"unknown response type {tp!r}")
+    return model

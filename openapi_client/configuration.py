@@ -1,0 +1,290 @@
+"""Client settings: where the API is, the token, timeouts, retries, TLS and checks.
+
+A ``Configuration`` belongs to the clients it is given to; building one changes nothing global (no
+logging levels, no ``http.client`` debug flags). Values not passed explicitly come from the
+environment: ``SMSWORKS_TOKEN`` and ``SMSWORKS_BASE_URL``.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import sys
+import threading
+from typing import Any, ClassVar, Dict, List, Optional, Tuple, Union
+
+import urllib3
+
+from .exceptions import ApiValueError
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_TIMEOUT", "Configuration", "TimeoutSetting"]
+
+DEFAULT_HOST = "https://api.thesmsworks.co.uk/v1"
+#: (connect, read) in seconds. Connecting to a healthy API takes milliseconds; 5 s leaves room
+#: for a slow DNS or TLS handshake. A 5,000-message batch is accepted in a few seconds; 60 s
+#: bounds a stalled server without cutting off a slow but working one.
+DEFAULT_TIMEOUT: Tuple[float, float] = (5.0, 60.0)
+
+#: A timeout as users give it: seconds for both phases, ``(connect, read)``, a ``urllib3.Timeout``,
+#: or ``None`` for no timeout at all.
+TimeoutSetting = Union[None, float, Tuple[Optional[float], Optional[float]], urllib3.Timeout]
+
+_ENV_TOKEN = "SMSWORKS_TOKEN"
+_ENV_BASE_URL = "SMSWORKS_BASE_URL"
+_AUTH_NAME = "JWT"
+
+logger = logging.getLogger("openapi_client")
+
+
+class Configuration:
+    """Settings of an ``ApiClient``.
+
+    Args:
+        host: base URL of the API; default ``SMSWORKS_BASE_URL``, else the production API.
+        api_key: ``{"JWT": token}``. The token may be given bare or as issued (``"JWT eyJ..."``);
+            the header sent is always ``Authorization: JWT <token>``. Default:
+            ``SMSWORKS_TOKEN``.
+        api_key_prefix: accepted for compatibility (``{"JWT": "JWT"}``); the prefix sent is
+            always ``JWT``.
+        ssl_ca_cert: path of a CA bundle to verify the server with.
+        ca_cert_data: PEM text of CA certificates to verify the server with.
+        retries: an int (retries after the first try; 0 disables), a ``urllib3.Retry``, or
+            ``None`` for the default policy (2 retries, never replaying a send that may have
+            reached the server).
+        debug: log every request and response (token redacted) to stderr.
+        timeout: default timeout of every call (see ``TimeoutSetting``); per call, pass
+            ``_request_timeout``.
+        allow_insecure_http: allow sending the token over plain ``http://`` to a host that is not
+            this machine. Off by default.
+        client_side_validation: check the API's documented limits before sending (types are
+            always checked).
+
+    The other keyword arguments of openapi-generator's ``Configuration`` are accepted and kept
+    (``username``, ``password``, ``access_token``, ``server_index``, ...); the API uses none.
+    """
+
+    _default: ClassVar[Optional[Configuration]] = None
+    _default_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(
+        self,
+        host: Optional[str] = None,
+        api_key: Optional[Dict[str, str]] = None,
+        api_key_prefix: Optional[Dict[str, str]] = None,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        access_token: Optional[str] = None,
+        server_index: Optional[int] = None,
+        server_variables: Optional[Dict[str, str]] = None,
+        server_operation_index: Optional[Dict[int, int]] = None,
+        server_operation_variables: Optional[Dict[int, Dict[str, str]]] = None,
+        ignore_operation_servers: bool = False,
+        ssl_ca_cert: Optional[str] = None,
+        retries: Union[int, urllib3.Retry, Any, None] = None,
+        ca_cert_data: Optional[Union[str, bytes]] = None,
+        *,
+        debug: Optional[bool] = None,
+        timeout: TimeoutSetting = DEFAULT_TIMEOUT,
+        allow_insecure_http: bool = False,
+        client_side_validation: bool = True,
+        normalize_uk_numbers: bool = True,
+        duplicate_destinations: str = "error",
+        connection_pool_maxsize: int = 32,
+    ) -> None:
+        env_host = os.environ.get(_ENV_BASE_URL)
+        self._base_path = (host or env_host or DEFAULT_HOST).rstrip("/")
+        self.server_index = 0 if server_index is None and host is None else server_index
+        self.server_variables = server_variables or {}
+        self.server_operation_index = server_operation_index or {}
+        self.server_operation_variables = server_operation_variables or {}
+        self.ignore_operation_servers = ignore_operation_servers
+
+        self.api_key: Dict[str, str] = dict(api_key) if api_key else {}
+        if _AUTH_NAME not in self.api_key and os.environ.get(_ENV_TOKEN):
+            self.api_key[_AUTH_NAME] = os.environ[_ENV_TOKEN]
+        self.api_key_prefix: Dict[str, str] = dict(api_key_prefix) if api_key_prefix else {}
+        self.refresh_api_key_hook: Any = None
+        self.username = username
+        self.password = password
+        self.access_token = access_token
+
+        self.verify_ssl = True
+        self.ssl_ca_cert = ssl_ca_cert
+        self.ca_cert_data = ca_cert_data
+        self.cert_file: Optional[str] = None
+        self.key_file: Optional[str] = None
+        self.assert_hostname: Optional[Union[str, bool]] = None
+        self.tls_server_name: Optional[str] = None
+        self.proxy: Optional[str] = None
+        self.proxy_headers: Optional[Dict[str, str]] = None
+        self.socket_options: Optional[List[Tuple[int, int, int]]] = None
+        self.connection_pool_maxsize = connection_pool_maxsize
+        self.safe_chars_for_path_param = ""
+
+        self.retries = retries
+        self.timeout = timeout
+        self.allow_insecure_http = allow_insecure_http
+        self.client_side_validation = client_side_validation
+        self.normalize_uk_numbers = normalize_uk_numbers
+        self.duplicate_destinations = duplicate_destinations
+
+        self.datetime_format = "%Y-%m-%dT%H:%M:%S.%f%z"
+        self.date_format = "%Y-%m-%d"
+        self.logger_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+        self._debug = False
+        self._debug_handler: Optional[logging.Handler] = None
+        if debug is not None:
+            self.debug = debug
+
+    # -- host -------------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        """The base URL every path is appended to."""
+        return self._base_path
+
+    @host.setter
+    def host(self, value: str) -> None:
+        self._base_path = value.rstrip("/")
+        self.server_index = None
+
+    def get_host_settings(self) -> List[Dict[str, Any]]:
+        """The servers the API is known at (one: the production API)."""
+        return [{"url": DEFAULT_HOST, "description": "The SMS Works API", "variables": {}}]
+
+    def get_host_from_settings(
+        self,
+        index: Optional[int],
+        variables: Optional[Dict[str, str]] = None,
+        servers: Optional[List[Dict[str, Any]]] = None,
+    ) -> str:
+        """The URL of server ``index``; ``None`` gives the configured ``host``."""
+        if index is None:
+            return self._base_path
+        servers = self.get_host_settings() if servers is None else servers
+        if not 0 <= index < len(servers):
+            raise ApiValueError(
+                f"invalid host index {index}: must be less than {len(servers)}", ["_host_index"]
+            )
+        return str(servers[index]["url"]).rstrip("/")
+
+    # -- auth -------------------------------------------------------------------------------
+
+    def get_api_key_with_prefix(
+        self, identifier: str, alias: Optional[str] = None
+    ) -> Optional[str]:
+        """The ``Authorization`` value for ``identifier`` (``"JWT"``): always ``JWT <token>``.
+
+        The SMS Works issues tokens that already start with ``JWT ``, the upstream examples set
+        ``api_key_prefix['JWT'] = 'JWT'``, and some users paste ``Bearer``: every form gives one
+        ``JWT`` prefix, never two.
+        """
+        if self.refresh_api_key_hook is not None:
+            self.refresh_api_key_hook(self)
+        key = self.api_key.get(identifier, self.api_key.get(alias) if alias else None)
+        if key is None:
+            return None
+        return jwt_header_value(key)
+
+    def auth_settings(self) -> Dict[str, Dict[str, Any]]:
+        """Authentication settings in openapi-generator's shape."""
+        value = self.get_api_key_with_prefix(_AUTH_NAME)
+        if value is None:
+            return {}
+        return {
+            _AUTH_NAME: {"type": "api_key", "in": "header", "key": "Authorization", "value": value}
+        }
+
+    # -- logging ----------------------------------------------------------------------------
+
+    @property
+    def debug(self) -> bool:
+        """When true, requests and responses are logged to stderr (the token is never shown)."""
+        return self._debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        # Only the package's own logger is touched, and only because the user asked for it;
+        # http.client's debuglevel is never set: it prints headers, token included, to stdout.
+        self._debug = bool(value)
+        if value and self._debug_handler is None:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter(self.logger_format))
+            self._debug_handler = handler
+            logger.addHandler(handler)
+            logger.setLevel(logging.DEBUG)
+        elif not value and self._debug_handler is not None:
+            logger.removeHandler(self._debug_handler)
+            self._debug_handler = None
+            logger.setLevel(logging.NOTSET)
+
+    # -- defaults ---------------------------------------------------------------------------
+
+    @classmethod
+    def set_default(cls, default: Optional[Configuration]) -> None:
+        """Make ``default`` the configuration of clients built without one."""
+        with cls._default_lock:
+            cls._default = default
+
+    @classmethod
+    def get_default(cls) -> Configuration:
+        """The default configuration (built from the environment on first use)."""
+        with cls._default_lock:
+            if cls._default is None:
+                cls._default = cls()
+            return cls._default
+
+    @classmethod
+    def get_default_copy(cls) -> Configuration:
+        """A copy of the default configuration."""
+        return copy.deepcopy(cls.get_default())
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> Configuration:
+        new = self.__class__.__new__(self.__class__)
+        memo[id(self)] = new
+        for name, value in self.__dict__.items():
+            if name == "_debug_handler":
+                new.__dict__[name] = None
+            else:
+                new.__dict__[name] = copy.deepcopy(value, memo)
+        new._debug = False
+        return new
+
+    def to_debug_report(self) -> str:
+        """Versions of the pieces, for bug reports (no secrets)."""
+        from . import __version__
+
+        return (
+            f"Python SDK Debug Report:\nOS: {sys.platform}\nPython Version: {sys.version}\n"
+            f"Version of the API: 1.9.0\nSDK Package Version: {__version__}\n"
+            f"urllib3: {getattr(urllib3, '__version__', '?')}"
+        )
+
+    def __repr__(self) -> str:
+        token = "set" if self.api_key.get(_AUTH_NAME) else "not set"
+        return f"Configuration(host={self._base_path!r}, token={token})"
+
+    __str__ = __repr__
+
+
+def jwt_header_value(token: str) -> str:
+    """``Authorization`` header value for a token given in any of the accepted forms.
+
+    Raises:
+        ApiValueError: the token is empty or holds control characters (CR/LF would let it
+            inject headers).
+    """
+    bare = token.strip()
+    for prefix in ("JWT ", "Bearer "):
+        if bare[: len(prefix)].lower() == prefix.lower():
+            bare = bare[len(prefix) :].strip()
+            break
+    if not bare:
+        raise ApiValueError("the token is empty", ["api_key", _AUTH_NAME])
+    if not bare.isprintable() or " " in bare:
+        raise ApiValueError(
+            "the token holds spaces or control characters; copy it again from the account page",
+            ["api_key", _AUTH_NAME],
+        )
+    return f"JWT {bare}"
