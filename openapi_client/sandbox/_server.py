@@ -1,0 +1,314 @@
+"""The HTTP face of the sandbox: routing, auth, bodies, faults, JSON answers."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+import re
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Set, Tuple
+from urllib.parse import unquote, urlsplit
+
+from ._errors import SandboxError, error_body
+from ._validate import parse_json, validate_batch, validate_messages
+
+if TYPE_CHECKING:
+    from ._sandbox import Sandbox
+
+__all__ = ["Fault", "RequestRecord", "SandboxServer"]
+
+logger = logging.getLogger("openapi_client.sandbox")
+
+#: Bodies above this are refused with 413; 5,000 messages of 1,280 characters fit easily.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+
+_Answer = Tuple[int, Any]
+
+
+class RequestRecord(NamedTuple):
+    """One request the sandbox answered (never its headers: they hold the token)."""
+
+    method: str
+    path: str
+    status: int
+
+
+class Fault(NamedTuple):
+    """A failure to play back instead of (or after) a real answer; see ``Sandbox.inject_fault``."""
+
+    status: int
+    method: Optional[str]
+    path: Optional[str]
+    retry_after: Optional[float]
+    delay: float
+    drop: bool
+    after_processing: bool
+    body: Optional[Dict[str, Any]]
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and self.method != method:
+            return False
+        return self.path is None or path.startswith(self.path)
+
+
+class _Route(NamedTuple):
+    method: str
+    pattern: re.Pattern[str]
+    name: str
+
+
+_ROUTES = [
+    _Route("POST", re.compile(r"/batch/send"), "send"),
+    _Route("POST", re.compile(r"/batch/any"), "any"),
+    _Route("POST", re.compile(r"/batch/schedule"), "schedule"),
+    _Route("GET", re.compile(r"/batch/([^/]+)"), "get"),
+    _Route("DELETE", re.compile(r"/batches/schedule/([^/]+)"), "cancel"),
+    _Route("GET", re.compile(r"/credits/balance"), "balance"),
+    _Route("GET", re.compile(r"/utils/test"), "test"),
+]
+
+
+def _route(method: str, path: str) -> Tuple[Optional[str], List[str], bool]:
+    """(route name, path parameters, whether the path exists under another method)."""
+    known = False
+    for route in _ROUTES:
+        match = route.pattern.fullmatch(path)
+        if match is None:
+            continue
+        if route.method == method:
+            return route.name, [unquote(group) for group in match.groups()], True
+        known = True
+    return None, [], known
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: one connection serves many requests
+    server_version = "smsworks-sandbox"
+    sys_version = ""
+    timeout = 120  # an idle kept-alive connection is closed after this many seconds
+    # Headers and body go out in two writes; without TCP_NODELAY the second waits for the
+    # client's delayed ACK, adding ~40 ms to every answer on a kept-alive connection.
+    disable_nagle_algorithm = True
+    server: SandboxServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Request lines only, never headers: the Authorization header holds the token.
+        logger.debug("%s " + format, self.address_string(), *args)
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: List[bytes] = []
+            size = 0
+            while True:
+                line = self.rfile.readline(1024)
+                length = int(line.split(b";", 1)[0].strip() or b"0", 16)
+                if length == 0:
+                    while self.rfile.readline(1024).strip():  # trailers
+                        pass
+                    break
+                size += length
+                if size > MAX_BODY_BYTES:
+                    raise ValueError("too large")
+                chunks.append(self.rfile.read(length))
+                self.rfile.readline(1024)
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0 or length > MAX_BODY_BYTES:
+            raise ValueError("too large")
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, body: Any, headers: Optional[Dict[str, str]] = None) -> None:
+        data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _authorised(self) -> bool:
+        expected = f"JWT {self.server.sandbox.token}".encode()
+        given = self.headers.get("Authorization", "").strip().encode("utf-8", "replace")
+        return hmac.compare_digest(given, expected)
+
+    # -- one request ------------------------------------------------------------------------
+
+    def _handle(self, method: str) -> None:
+        sandbox = self.server.sandbox
+        full = urlsplit(self.path).path
+        path = full[3:] if full.startswith("/v1/") else full
+        path = path.rstrip("/") or "/"
+        try:
+            raw = self._read_body()
+        except ValueError:
+            self.close_connection = True
+            self._finish(method, full, 413, error_body(1060, "request body is too large"))
+            return
+        fault = sandbox._take_fault(method, path)
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        if fault is not None and not fault.after_processing:
+            self._fail(method, full, fault)
+            return
+        status, body, headers = self._answer(method, full, path, raw)
+        if fault is not None:  # the work is done; now lose or replace the answer
+            self._fail(method, full, fault)
+            return
+        self._finish(method, full, status, body, headers)
+
+    def _fail(self, method: str, full: str, fault: Fault) -> None:
+        if fault.drop:
+            self.close_connection = True
+            sandbox = self.server.sandbox
+            sandbox._record(RequestRecord(method, full, 0))
+            return
+        headers: Dict[str, str] = {}
+        if fault.retry_after is not None:
+            headers["Retry-After"] = f"{fault.retry_after:g}"
+        body = fault.body or error_body(
+            1070, f"injected fault: HTTP {fault.status}", permanent=False
+        )
+        self._finish(method, full, fault.status, body, headers)
+
+    def _finish(
+        self,
+        method: str,
+        full: str,
+        status: int,
+        body: Any,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> None:
+        self.server.sandbox._record(RequestRecord(method, full, status))
+        self._send(status, body, headers)
+
+    def _answer(
+        self, method: str, full: str, path: str, raw: bytes
+    ) -> Tuple[int, Any, Optional[Dict[str, str]]]:
+        if not full.startswith("/v1/"):
+            return 404, {"message": f"Cannot {method} {full}"}, None
+        name, params, known = _route(method, path)
+        if name is None:
+            if known:
+                return 405, {"message": f"Cannot {method} {full}"}, {"Allow": "GET, POST, DELETE"}
+            return 404, {"message": f"Cannot {method} {full}"}, None
+        if not self._authorised():
+            message = (
+                "Authorization header is missing"
+                if not self.headers.get("Authorization")
+                else "Unauthorized: the token is invalid or not in the form 'JWT <token>'"
+            )
+            return 401, error_body(1040, message), None
+        try:
+            status, body = _HANDLERS[name](self.server.sandbox, params, raw, self.headers)
+        except SandboxError as error:
+            return error.status, error.body, error.headers or None
+        return status, body, None
+
+
+def _body(raw: bytes, headers: Any) -> Any:
+    return parse_json(raw, headers.get("Content-Type"))
+
+
+def _send_batch(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    common, destinations, _ = validate_batch(_body(raw, headers), scheduled=False)
+    batchid = sandbox._state.submit("send", [(common, to) for to in destinations])
+    # The API's own example answers SCHEDULED for an immediate send; the sandbox keeps it.
+    return 201, {"batchid": batchid, "status": "SCHEDULED"}
+
+
+def _send_any(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    messages = validate_messages(_body(raw, headers))
+    batchid = sandbox._state.submit("any", messages)
+    return 201, {"batchid": batchid, "status": "SCHEDULED"}
+
+
+def _schedule(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    common, destinations, when = validate_batch(_body(raw, headers), scheduled=True)
+    batchid = sandbox._state.submit("schedule", [(common, to) for to in destinations], when)
+    return 201, {"batchid": batchid, "status": "SCHEDULED"}
+
+
+def _get(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 200, sandbox._state.batch_records(params[0])
+
+
+def _cancel(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 200, sandbox._state.cancel(params[0])
+
+
+def _balance(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 200, {"credits": sandbox.credits}
+
+
+def _test(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 200, {"message": sandbox.customer_id}
+
+
+_HANDLERS: Dict[str, Callable[[Sandbox, List[str], bytes, Any], _Answer]] = {
+    "send": _send_batch,
+    "any": _send_any,
+    "schedule": _schedule,
+    "get": _get,
+    "cancel": _cancel,
+    "balance": _balance,
+    "test": _test,
+}
+
+
+class SandboxServer(ThreadingHTTPServer):
+    """A threading HTTP server that knows its sandbox and can close its open connections."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    block_on_close = False
+
+    def __init__(self, address: Tuple[str, int], sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self._open: Set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Wake every handler blocked on a kept-alive connection so that it ends."""
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
