@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "1.0.0"
 
+from ._retry import RetryPolicy
 from .api.batch_messages_api import BatchMessagesApi
 from .api_client import ApiClient
 from .api_response import ApiResponse
@@ -62,7 +63,17 @@ from .models import (
 if TYPE_CHECKING:
     from ._batching import ChunkedSendError, ChunkedSendReport, ChunkResult, ProgressInfo
     from .sandbox import Sandbox
-    from .sms import CreditEstimate, SegmentCount, count_segments, estimate_credits, to_gsm
+    from .sms import (
+        CreditEstimate,
+        Lookalike,
+        MessageEstimate,
+        SegmentCount,
+        count_segments,
+        estimate_credits,
+        lookalikes,
+        split_parts,
+        to_gsm,
+    )
     from .webhooks import parse_delivery_report
 
 _LAZY = {
@@ -76,6 +87,10 @@ _LAZY = {
     "count_segments": ".sms",
     "estimate_credits": ".sms",
     "to_gsm": ".sms",
+    "split_parts": ".sms",
+    "lookalikes": ".sms",
+    "Lookalike": ".sms",
+    "MessageEstimate": ".sms",
     "parse_delivery_report": ".webhooks",
 }
 
@@ -121,7 +136,9 @@ __all__ = [
     "ExtendedErrorModel",
     "ForbiddenException",
     "InsufficientCreditsException",
+    "Lookalike",
     "Message",
+    "MessageEstimate",
     "MessageResponse",
     "MessageResponseFailurereason",
     "MetaData",
@@ -129,6 +146,7 @@ __all__ = [
     "OpenApiException",
     "ProgressInfo",
     "RateLimitException",
+    "RetryPolicy",
     "Sandbox",
     "ScheduledBatchResponse",
     "SegmentCount",
@@ -139,6 +157,8 @@ __all__ = [
     "__version__",
     "count_segments",
     "estimate_credits",
+    "lookalikes",
     "parse_delivery_report",
+    "split_parts",
     "to_gsm",
 ]

@@ -386,7 +386,7 @@ class ApiClient:
                 )
             except TransportError as exc:
                 decision = policy.decide(Attempt(method, number, exc.kind))
-                if decision.retry:
+                if decision.retry and not exc.final:
                     logger.info("retrying %s %s: %s", method, url, decision.reason)
                     self.sleep(decision.wait)
                     number += 1

@@ -275,14 +275,13 @@ def jwt_header_value(token: str) -> str:
         ApiValueError: the token is empty or holds control characters (CR/LF would let it
             inject headers).
     """
-    bare = token.strip()
-    for prefix in ("JWT ", "Bearer "):
-        if bare[: len(prefix)].lower() == prefix.lower():
-            bare = bare[len(prefix) :].strip()
-            break
-    if not bare:
+    words = token.split()
+    if words and words[0].lower() in ("jwt", "bearer"):
+        words = words[1:]
+    if not words:
         raise ApiValueError("the token is empty", ["api_key", _AUTH_NAME])
-    if not bare.isprintable() or " " in bare:
+    bare = words[0]
+    if len(words) > 1 or not bare.isprintable() or not token.isprintable():
         raise ApiValueError(
             "the token holds spaces or control characters; copy it again from the account page",
             ["api_key", _AUTH_NAME],

@@ -39,10 +39,14 @@ _CHUNK = 1 << 20
 class TransportError(Exception):
     """One request failed below HTTP. ``kind`` says how far it got."""
 
-    def __init__(self, kind: FailureKind, message: str, cause: BaseException) -> None:
+    def __init__(
+        self, kind: FailureKind, message: str, cause: BaseException, *, final: bool = False
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.cause = cause
+        #: True when trying again cannot help (a certificate the client does not trust).
+        self.final = final
 
 
 class RESTResponse(io.IOBase):
@@ -223,8 +227,19 @@ class RESTClientObject:
                 preload_content=False,
                 assert_same_host=False,
             )
-        except (SSLError, ProxyError) as exc:
-            raise TransportError(FailureKind.CONNECT, f"TLS or proxy failure: {exc}", exc) from exc
+        except SSLError as exc:
+            if isinstance(exc.__context__, ssl.SSLCertVerificationError) or "CERTIFICATE" in str(
+                exc
+            ):
+                # Refused during the handshake, before any byte of the request was written.
+                raise TransportError(
+                    FailureKind.CONNECT, f"TLS verification failed: {exc}", exc, final=True
+                ) from exc
+            # Other TLS errors can come after the request went out: treat them as a drop, so a
+            # send is never replayed on their account.
+            raise TransportError(FailureKind.DROPPED, f"TLS failure: {exc}", exc) from exc
+        except ProxyError as exc:
+            raise TransportError(FailureKind.CONNECT, f"proxy failure: {exc}", exc) from exc
         except NewConnectionError as exc:
             raise TransportError(FailureKind.CONNECT, "could not connect", exc) from exc
         except ConnectTimeoutError as exc:

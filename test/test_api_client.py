@@ -1,0 +1,545 @@
+"""Unit tests of the request core on a fake transport: exact requests, status mapping, decoding."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+import urllib3
+
+import openapi_client as oc
+from openapi_client._retry import FailureKind
+from openapi_client.api_client import SendOutcomeUnknownServiceError
+from openapi_client.rest import TransportError
+
+HOST = "https://api.example.test/v1"
+BATCH = {"sender": "Acme", "destinations": ["447700900001", "447700900002"], "content": "Hi"}
+MESSAGES = [
+    {"sender": "Acme", "destination": "447700900001", "content": "Hi A"},
+    oc.Message(
+        sender="Acme",
+        destination="447700900002",
+        content="Hi B",
+        metadata=[oc.MetaData(key="order", value="42")],
+    ),
+]
+CREATED = (201, b'{"batchid": "2586749", "status": "SCHEDULED"}', {})
+RECORD = {
+    "messageid": 5620320,
+    "batchid": 2586749,
+    "destination": 447700900001,
+    "status": "DELIVERED",
+    "created": "Wed Jul 19 2017 20:53:46 GMT+0100 (BST)",
+    "extra": {"kept": True},
+}
+LISTED = (200, json.dumps([RECORD]).encode(), {})
+CANCELLED = (200, b'{"messageid": "2586749", "status": "CANCELLED"}', {})
+SCHEDULE = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+# (method name, argument, answer, HTTP method, path, body the server must receive)
+OPERATIONS = [
+    (
+        "batch_send_post",
+        BATCH,
+        CREATED,
+        "POST",
+        "/batch/send",
+        b'{"sender":"Acme","destinations":["447700900001","447700900002"],"content":"Hi"}',
+    ),
+    (
+        "batch_any_post",
+        MESSAGES,
+        CREATED,
+        "POST",
+        "/batch/any",
+        b'[{"sender":"Acme","destination":"447700900001","content":"Hi A"},'
+        b'{"sender":"Acme","destination":"447700900002","content":"Hi B",'
+        b'"metadata":[{"key":"order","value":"42"}]}]',
+    ),
+    (
+        "batch_schedule_post",
+        {**BATCH, "schedule": SCHEDULE},
+        CREATED,
+        "POST",
+        "/batch/schedule",
+        b'{"sender":"Acme","destinations":["447700900001","447700900002"],"content":"Hi",'
+        b'"schedule":"2026-12-01T09:00:00+00:00"}',
+    ),
+    ("batch_batchid_get", "2586749", LISTED, "GET", "/batch/2586749", None),
+    (
+        "batches_schedule_batchid_delete",
+        "2586749",
+        CANCELLED,
+        "DELETE",
+        "/batches/schedule/2586749",
+        None,
+    ),
+]
+RESULT_TYPES = {
+    "batch_send_post": oc.BatchMessageResponse,
+    "batch_any_post": oc.BatchMessageResponse,
+    "batch_schedule_post": oc.ScheduledBatchResponse,
+    "batch_batchid_get": list,
+    "batches_schedule_batchid_delete": oc.CancelledMessageResponse,
+}
+
+
+@pytest.mark.parametrize(("name", "arg", "answer", "method", "path", "body"), OPERATIONS)
+@pytest.mark.parametrize("variant", ["", "_with_http_info", "_without_preload_content"])
+def test_each_operation_and_variant_sends_exactly_this(
+    fake: Any, name: str, arg: Any, answer: Any, method: str, path: str, body: Any, variant: str
+) -> None:
+    api, transport = fake(answer)
+    result = getattr(api, name + variant)(arg)
+
+    (call,) = transport.calls
+    assert call["method"] == method
+    assert call["url"] == HOST + path
+    assert call["body"] == body
+    headers = call["headers"]
+    assert headers["Authorization"] == "JWT test-token"
+    assert headers["Accept"].startswith("application/json")
+    assert headers["User-Agent"] == f"smsworks-python/{oc.__version__}"
+    assert ("Content-Type" in headers) == (body is not None)
+    if body is not None:
+        assert headers["Content-Type"] == "application/json"
+    assert call["timeout"] == (5.0, 60.0)
+    assert call["preload"] is (variant != "_without_preload_content")
+
+    if variant == "":
+        assert isinstance(result, RESULT_TYPES[name])
+    elif variant == "_with_http_info":
+        assert isinstance(result, oc.ApiResponse)
+        assert result.status_code == answer[0]
+        assert result.raw_data == answer[1]
+        assert isinstance(result.data, RESULT_TYPES[name])
+    else:
+        assert result.status == answer[0]
+        assert result.data == answer[1]
+
+
+def test_models_and_dicts_give_the_same_bytes(fake: Any) -> None:
+    api, transport = fake(CREATED)
+    api.batch_send_post(BATCH)
+    api.batch_send_post(oc.BatchMessage(**BATCH))
+    api.batch_send_post(oc.BatchMessage.from_dict(BATCH))  # type: ignore[arg-type]
+    assert len({c["body"] for c in transport.calls}) == 1
+
+
+def test_read_back_is_lenient(fake: Any) -> None:
+    api, _ = fake(LISTED)
+    (record,) = api.batch_batchid_get(2586749)
+    assert record.destination == "447700900001"
+    assert record.messageid == "5620320"
+    assert record.batchid == "2586749"
+    assert record.tag is None
+    assert record.model_extra == {"extra": {"kept": True}}
+    assert record.created_at == datetime(2017, 7, 19, 19, 53, 46, tzinfo=timezone.utc)
+
+
+# -- status mapping -------------------------------------------------------------------------
+
+EXTENDED = b'{"message": "Not enough credits", "errorCode": 1002, "status": "x", "permanent": true}'
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, oc.BadRequestException),
+        (401, oc.UnauthorizedException),
+        (402, oc.InsufficientCreditsException),
+        (403, oc.ForbiddenException),
+        (404, oc.NotFoundException),
+        (409, oc.ConflictException),
+        (422, oc.UnprocessableEntityException),
+        (418, oc.ApiException),
+        (429, oc.RateLimitException),
+        (500, oc.ServiceException),
+        (502, oc.ServiceException),
+        (503, oc.ServiceException),
+        (599, oc.ServiceException),
+    ],
+)
+def test_statuses_map_to_their_exception(fake: Any, status: int, cls: type) -> None:
+    api, transport = fake((status, EXTENDED, {"X-Trace": "t1"}), retries=0)
+    with pytest.raises(cls) as info:
+        api.batch_batchid_get("1")
+    exc = info.value
+    assert type(exc) is cls
+    assert exc.status == status
+    assert exc.headers == {"X-Trace": "t1"}
+    assert isinstance(exc.data, oc.ExtendedErrorModel)
+    assert exc.error_code == 1002
+    assert exc.permanent is True
+    assert exc.message == "Not enough credits"
+    assert "errorCode 1002: Not enough credits" in str(exc)
+    assert len(transport.calls) == 1
+
+
+def test_plain_error_body_and_html_body(fake: Any) -> None:
+    api, _ = fake((404, b'{"message": "Batch not found"}', {}))
+    with pytest.raises(oc.NotFoundException) as info:
+        api.batch_batchid_get("1")
+    assert isinstance(info.value.data, oc.ErrorModel)
+    assert info.value.message == "Batch not found"
+    assert info.value.error_code is None
+
+    html = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+    api, _ = fake((502, html, {"Content-Type": "text/html"}), retries=0)
+    with pytest.raises(oc.ServiceException) as info:
+        api.batch_batchid_get("1")
+    assert info.value.data is None
+    assert info.value.body == html.decode()
+    assert "502 Bad Gateway" in str(info.value)
+
+
+def test_a_send_answered_with_5xx_is_outcome_unknown_and_not_retried(fake: Any) -> None:
+    api, transport = fake((502, b"<html>bad gateway</html>", {}))
+    with pytest.raises(oc.SendOutcomeUnknownError) as info:
+        api.batch_send_post(BATCH)
+    assert isinstance(info.value, oc.ServiceException)
+    assert type(info.value) is SendOutcomeUnknownServiceError
+    assert info.value.status == 502
+    assert info.value.method == "POST"
+    assert info.value.url == HOST + "/batch/send"
+    assert "may have been delivered" in str(info.value)
+    assert len(transport.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (b'{"batchid": "12', "not valid JSON"),
+        (b"[1, 2]", "does not fit BatchMessageResponse"),
+        (b'{"status": "SCHEDULED"}', "batchid"),
+        (b"\xff\xfe{}", "not valid JSON"),
+        (b"", "not valid JSON"),
+    ],
+)
+def test_a_success_with_a_bad_body_raises_api_response_error(
+    fake: Any, body: bytes, why: str
+) -> None:
+    api, _ = fake((201, body, {}))
+    with pytest.raises(oc.ApiResponseError) as info:
+        api.batch_send_post(BATCH)
+    assert why in str(info.value)
+    assert info.value.status == 201
+    assert info.value.body == body.decode("utf-8", "replace")
+    assert isinstance(info.value, oc.ApiException)
+
+
+# -- authorization --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("api_key", "prefix"),
+    [
+        ("tok.en-1", None),
+        ("JWT tok.en-1", None),
+        ("tok.en-1", "JWT"),
+        ("JWT tok.en-1", "JWT"),
+        ("  JWT   tok.en-1 ", None),
+        ("Bearer tok.en-1", None),
+        ("tok.en-1", "Bearer"),
+    ],
+)
+def test_the_authorization_header_is_always_jwt_once(
+    fake: Any, api_key: str, prefix: Any
+) -> None:
+    api, transport = fake(
+        LISTED, api_key={"JWT": api_key}, api_key_prefix={"JWT": prefix} if prefix else None
+    )
+    api.batch_batchid_get("1")
+    assert transport.calls[0]["headers"]["Authorization"] == "JWT tok.en-1"
+
+
+def test_request_auth_overrides_and_no_token_sends_no_header(fake: Any) -> None:
+    api, transport = fake(LISTED)
+    api.batch_batchid_get("1", _request_auth={"in": "header", "key": "Authorization", "value": "x"})
+    assert transport.calls[0]["headers"]["Authorization"] == "JWT x"
+    api, transport = fake(LISTED, api_key={})
+    api.batch_batchid_get("1")
+    assert "Authorization" not in transport.calls[0]["headers"]
+
+
+@pytest.mark.parametrize("token", ["abc\r\nX-Evil: 1", "abc\x00", "", "JWT ", "a b"])
+def test_bad_tokens_are_refused_before_sending(fake: Any, token: str) -> None:
+    api, transport = fake(LISTED, api_key={"JWT": token})
+    with pytest.raises(oc.ApiValueError) as info:
+        api.batch_batchid_get("1")
+    assert transport.calls == []
+    assert "abc" not in str(info.value)
+
+
+# -- per-call options -----------------------------------------------------------------------
+
+
+def test_timeouts_default_override_and_none(fake: Any) -> None:
+    api, transport = fake(LISTED)
+    api.batch_batchid_get("1")
+    api.batch_batchid_get("1", _request_timeout=3)
+    api.batch_batchid_get("1", _request_timeout=(1, 2))
+    api.batch_batchid_get("1", _request_timeout=None)
+    assert [c["timeout"] for c in transport.calls] == [(5.0, 60.0), 3, (1, 2), None]
+    api, transport = fake(LISTED, timeout=(2.0, 9.0))
+    api.batch_batchid_get("1")
+    assert transport.calls[0]["timeout"] == (2.0, 9.0)
+
+
+def test_extra_headers_content_type_and_host_index(fake: Any) -> None:
+    api, transport = fake(CREATED)
+    api.batch_send_post(BATCH, _headers={"X-Request-Id": "r1"}, _content_type="application/json")
+    assert transport.calls[0]["headers"]["X-Request-Id"] == "r1"
+    with pytest.raises(oc.ApiValueError, match="_content_type"):
+        api.batch_send_post(BATCH, _content_type="text/plain")
+    with pytest.raises(oc.ApiValueError, match="headers"):
+        api.batch_send_post(BATCH, _headers={"X-A": "1\r\nX-B: 2"})
+    with pytest.raises(oc.ApiValueError, match="headers"):
+        api.batch_send_post(BATCH, _headers={"X-A\n": "1"})
+    with pytest.raises(oc.ApiValueError, match="_host_index"):
+        api.batch_send_post(BATCH, _host_index=3)
+    api.batch_send_post(BATCH, _host_index=0)
+    assert transport.calls[-1]["url"] == "https://api.thesmsworks.co.uk/v1/batch/send"
+    assert len(transport.calls) == 2
+
+
+def test_default_header_and_user_agent(fake: Any) -> None:
+    api, transport = fake(LISTED)
+    api.api_client.set_default_header("X-App", "reminders")
+    api.api_client.user_agent = "my-app/2"
+    api.batch_batchid_get("1")
+    assert transport.calls[0]["headers"]["X-App"] == "reminders"
+    assert transport.calls[0]["headers"]["User-Agent"] == "my-app/2"
+    with pytest.raises(oc.ApiValueError):
+        api.api_client.set_default_header("X-App", "a\nb")
+
+
+# -- path parameters ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("batchid", "path"),
+    [
+        ("2586749", "/batch/2586749"),
+        (2586749, "/batch/2586749"),
+        ("../credits/balance", "/batch/..%2Fcredits%2Fbalance"),
+        ("1?x=1#f", "/batch/1%3Fx%3D1%23f"),
+        ("100%", "/batch/100%25"),
+        ("lot ñ", "/batch/lot%20%C3%B1"),
+    ],
+)
+def test_batch_ids_address_only_their_batch(fake: Any, batchid: Any, path: str) -> None:
+    api, transport = fake(LISTED, CANCELLED)
+    api.batch_batchid_get(batchid)
+    assert transport.calls[0]["url"] == HOST + path
+
+
+@pytest.mark.parametrize("batchid", ["", "   ", ".", "..", "a\nb", "a\x00"])
+def test_odd_batch_ids_are_refused(fake: Any, batchid: str) -> None:
+    api, transport = fake(LISTED)
+    with pytest.raises(oc.ApiValueError, match="batchid"):
+        api.batch_batchid_get(batchid)
+    with pytest.raises(oc.ApiValueError, match="batchid"):
+        api.batches_schedule_batchid_delete(batchid)
+    assert transport.calls == []
+
+
+@pytest.mark.parametrize("batchid", [None, 1.5, True, ["1"]])
+def test_batch_ids_of_the_wrong_type_are_refused(fake: Any, batchid: Any) -> None:
+    api, transport = fake(LISTED)
+    with pytest.raises(oc.ApiTypeError, match="batchid"):
+        api.batch_batchid_get(batchid)
+    assert transport.calls == []
+
+
+# -- request bodies -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "arg", "where", "cls"),
+    [
+        ("batch_send_post", {**BATCH, "sender": None}, "sms_message.sender", oc.ApiTypeError),
+        ("batch_send_post", {"sender": "A", "content": "x"}, "destinations", oc.ApiValueError),
+        ("batch_send_post", {**BATCH, "destination": "1"}, "sms_message.destination", oc.ApiValueError),
+        ("batch_send_post", {**BATCH, "validity": "10"}, "sms_message.validity", oc.ApiTypeError),
+        ("batch_send_post", {**BATCH, "destinations": [447700900001]}, "destinations[0]", oc.ApiTypeError),
+        ("batch_any_post", [MESSAGES[0], {"sender": "A"}], "messages[1].destination", oc.ApiValueError),
+        ("batch_any_post", {"sender": "A"}, "messages", oc.ApiTypeError),
+        ("batch_schedule_post", BATCH, "sms_message.schedule", oc.ApiValueError),
+        (
+            "batch_schedule_post",
+            {**BATCH, "schedule": datetime(2026, 12, 1, 9, 0)},
+            "schedule",
+            oc.ApiValueError,
+        ),
+    ],
+)  # fmt: skip
+def test_bad_bodies_are_refused_naming_the_field(
+    fake: Any, name: str, arg: Any, where: str, cls: type
+) -> None:
+    api, transport = fake(CREATED)
+    with pytest.raises(cls) as info:
+        getattr(api, name)(arg)
+    assert where in str(info.value)
+    assert transport.calls == []
+
+
+def test_schedule_keeps_its_offset(fake: Any) -> None:
+    api, transport = fake(CREATED)
+    when = datetime(2026, 12, 1, 9, 0, tzinfo=timezone(timedelta(hours=1)))
+    api.batch_schedule_post({**BATCH, "schedule": when})
+    api.batch_schedule_post({**BATCH, "schedule": "Tue Dec 01 2026 09:00:00 GMT+0000 (GMT)"})
+    bodies = [json.loads(c["body"]) for c in transport.calls]
+    assert bodies[0]["schedule"] == "2026-12-01T09:00:00+01:00"
+    assert bodies[1]["schedule"] == "Tue Dec 01 2026 09:00:00 GMT+0000 (GMT)"
+
+
+# -- transport failures and retries ---------------------------------------------------------
+
+
+def _failure(kind: FailureKind) -> TransportError:
+    return TransportError(kind, kind.value, OSError(kind.value))
+
+
+@pytest.mark.parametrize(
+    ("kind", "method", "cls", "calls"),
+    [
+        (FailureKind.CONNECT, "batch_batchid_get", oc.ApiConnectionError, 3),
+        (FailureKind.CONNECT, "batch_send_post", oc.ApiConnectionError, 3),
+        (FailureKind.CONNECT_TIMEOUT, "batch_send_post", oc.ApiTimeoutError, 3),
+        (FailureKind.READ_TIMEOUT, "batch_batchid_get", oc.ApiTimeoutError, 3),
+        (FailureKind.READ_TIMEOUT, "batch_send_post", oc.SendOutcomeUnknownError, 1),
+        (FailureKind.DROPPED, "batch_any_post", oc.SendOutcomeUnknownError, 1),
+        (FailureKind.DROPPED, "batches_schedule_batchid_delete", oc.ApiConnectionError, 3),
+    ],
+)
+def test_transport_failures_are_typed_and_retried_only_when_safe(
+    fake: Any, kind: FailureKind, method: str, cls: type, calls: int
+) -> None:
+    arg = {"batch_send_post": BATCH, "batch_any_post": MESSAGES}.get(method, "1")
+    api, transport = fake(_failure(kind))
+    with pytest.raises(cls) as info:
+        getattr(api, method)(arg)
+    assert type(info.value) is cls
+    assert isinstance(info.value.__cause__, OSError)
+    assert len(transport.calls) == calls
+    assert "test-token" not in str(info.value)
+
+
+def test_retries_then_success_and_retries_disabled(fake: Any) -> None:
+    api, transport = fake((503, b"{}", {}), (503, b"{}", {}), LISTED)
+    assert len(api.batch_batchid_get("1")) == 1
+    assert len(transport.calls) == 3
+    api, transport = fake((503, b"{}", {}), LISTED, retries=0)
+    with pytest.raises(oc.ServiceException):
+        api.batch_batchid_get("1")
+    assert len(transport.calls) == 1
+
+
+def test_a_send_is_retried_after_429_but_never_after_503(fake: Any) -> None:
+    api, transport = fake((429, b"{}", {"Retry-After": "1"}), CREATED)
+    assert api.batch_send_post(BATCH).batchid == "2586749"
+    assert len(transport.calls) == 2
+    api, transport = fake((503, b"{}", {}), CREATED)
+    with pytest.raises(oc.SendOutcomeUnknownError):
+        api.batch_send_post(BATCH)
+    assert len(transport.calls) == 1
+
+
+def test_retry_waits_follow_the_policy(fake: Any) -> None:
+    api, transport = fake((429, b"{}", {"Retry-After": "7"}), LISTED)
+    waits: list = []
+    api.api_client.sleep = waits.append
+    api.batch_batchid_get("1")
+    assert waits == [7.0]
+    api, transport = fake((429, b"{}", {"Retry-After": "3600"}), LISTED)
+    with pytest.raises(oc.RateLimitException) as info:
+        api.batch_batchid_get("1")
+    assert info.value.retry_after == "3600"
+    assert len(transport.calls) == 1
+
+
+def test_urllib3_retry_object_is_accepted(fake: Any) -> None:
+    api, transport = fake((503, b"{}", {}), retries=urllib3.Retry(total=4, backoff_factor=0))
+    with pytest.raises(oc.ServiceException):
+        api.batch_batchid_get("1")
+    assert len(transport.calls) == 5
+
+
+def test_without_preload_does_not_raise_on_status(fake: Any) -> None:
+    api, transport = fake((404, b'{"message": "no"}', {}))
+    raw = api.batch_batchid_get_without_preload_content("1")
+    assert raw.status == 404
+
+
+# -- transport security ---------------------------------------------------------------------
+
+
+def test_plain_http_only_to_loopback_unless_allowed(fake: Any) -> None:
+    api, transport = fake(LISTED, host="http://api.example.test/v1")
+    with pytest.raises(oc.ApiValueError, match="plain http"):
+        api.batch_batchid_get("1")
+    assert transport.calls == []
+    for host in ("http://127.0.0.1:9/v1", "http://localhost:9/v1", "http://[::1]:9/v1"):
+        api, transport = fake(LISTED, host=host)
+        api.batch_batchid_get("1")
+        assert transport.calls[0]["url"].startswith(host)
+    api, transport = fake(LISTED, host="http://api.example.test/v1", allow_insecure_http=True)
+    api.batch_batchid_get("1")
+    api, transport = fake(LISTED, host="http://api.example.test/v1", api_key={})
+    api.batch_batchid_get("1")  # no token, nothing to protect
+    assert len(transport.calls) == 1
+    api, transport = fake(LISTED, host="ftp://api.example.test/v1")
+    with pytest.raises(oc.ApiValueError, match="scheme"):
+        api.batch_batchid_get("1")
+
+
+def test_turning_off_tls_verification_warns() -> None:
+    cfg = oc.Configuration(host=HOST, api_key={"JWT": "t"})
+    cfg.verify_ssl = False
+    with pytest.warns(UserWarning, match="verification is off"):
+        oc.ApiClient(cfg).close()
+
+
+# -- openapi-generator's public steps -------------------------------------------------------
+
+
+def test_generated_style_steps(fake: Any) -> None:
+    api, transport = fake(LISTED)
+    client = api.api_client
+    method, url, headers, body, _ = client.param_serialize(
+        "GET", "/batch/{batchid}", path_params={"batchid": "a/b"}, query_params=[("x", 1)]
+    )
+    assert (method, url, body) == ("GET", HOST + "/batch/a%2Fb?x=1", None)
+    assert headers["Authorization"] == "JWT test-token"
+    response = client.call_api(method, url, headers)
+    result = client.response_deserialize(response, {"200": "List[MessageResponse]"})
+    assert result.data[0].destination == "447700900001"
+    _, _, headers, body, _ = client.param_serialize(
+        "POST", "/batch/send", body=oc.BatchMessage(**BATCH)
+    )
+    assert json.loads(body) == BATCH
+    assert headers["Content-Type"] == "application/json"
+    assert client.deserialize('{"message": "m"}', "ErrorModel") == oc.ErrorModel(message="m")
+    with pytest.raises(oc.ApiResponseError):
+        client.deserialize("[", "ErrorModel")
+    with pytest.raises(oc.ApiValueError):
+        client.deserialize("{}", "NoSuchModel")
+    assert client.sanitize_for_serialization(
+        {"a": [SCHEDULE, oc.MetaData(key="k", value="v")], "b": (1, None)}
+    ) == {"a": ["2026-12-01T09:00:00+00:00", {"key": "k", "value": "v"}], "b": [1, None]}
+    with pytest.raises(oc.ApiTypeError):
+        client.sanitize_for_serialization(object())
+    client.call_api("POST", HOST + "/batch/send", {}, body={"a": 1})
+    assert transport.calls[-1]["body"] == b'{"a": 1}'
+
+
+def test_client_lifecycle(fake: Any) -> None:
+    api, transport = fake(LISTED)
+    with api.api_client as client:
+        assert "test-token" not in repr(client)
+    assert transport.cleared == 1
+    assert oc.BatchMessagesApi().api_client is oc.ApiClient.get_default()
+    oc.ApiClient.set_default(None)
