@@ -245,9 +245,7 @@ def test_a_success_with_a_bad_body_raises_api_response_error(
         ("tok.en-1", "Bearer"),
     ],
 )
-def test_the_authorization_header_is_always_jwt_once(
-    fake: Any, api_key: str, prefix: Any
-) -> None:
+def test_the_authorization_header_is_always_jwt_once(fake: Any, api_key: str, prefix: Any) -> None:
     api, transport = fake(
         LISTED, api_key={"JWT": api_key}, api_key_prefix={"JWT": prefix} if prefix else None
     )

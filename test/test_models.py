@@ -125,7 +125,9 @@ def test_api_dates_parse_to_aware_utc(text: str, expected: datetime) -> None:
     assert parsed.astimezone(timezone.utc).replace(tzinfo=None) == expected
 
 
-@pytest.mark.parametrize("text", [None, "", "  ", "soon", "Foo Jul 99 2017 20:53:46", "Xyz 19 2017 1:00"])
+@pytest.mark.parametrize(
+    "text", [None, "", "  ", "soon", "Foo Jul 99 2017 20:53:46", "Xyz 19 2017 1:00"]
+)
 def test_unreadable_dates_are_none(text: Any) -> None:
     assert parse_api_datetime(text) is None
 
