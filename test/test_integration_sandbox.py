@@ -92,9 +92,8 @@ def test_unknown_batch_is_404(sandbox_api: oc.BatchMessagesApi) -> None:
 def test_server_side_validation_is_a_400_when_client_checks_are_off(sandbox: Any) -> None:
     cfg = sandbox.configuration()
     cfg.client_side_validation = False
-    with oc.ApiClient(cfg) as client:
-        with pytest.raises(oc.BadRequestException) as info:
-            oc.BatchMessagesApi(client).batch_send_post(_batch(DELIVERS, validity=9999))
+    with oc.ApiClient(cfg) as client, pytest.raises(oc.BadRequestException) as info:
+        oc.BatchMessagesApi(client).batch_send_post(_batch(DELIVERS, validity=9999))
     assert isinstance(info.value.data, oc.ExtendedErrorModel)
     assert "validity" in (info.value.message or "")
 
