@@ -121,8 +121,9 @@ def deadline_of(timeout: urllib3.Timeout) -> Optional[float]:
     urllib3's read timeout bounds each wait for data, not the whole body; a server sending one
     byte a second would otherwise hold a call for as long as it likes.
     """
-    if timeout.total is not None:
-        return float(timeout.total)
+    total = timeout.total
+    if isinstance(total, (int, float)):
+        return float(total)
     connect, read = timeout.connect_timeout, timeout.read_timeout
     if isinstance(connect, (int, float)) and isinstance(read, (int, float)):
         return float(connect) + float(read)
