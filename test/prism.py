@@ -80,10 +80,14 @@ def require_prism() -> str:
     binary = find_prism()
     if binary is not None:
         return binary
-    reason = (
-        "Prism is not installed: run `npm ci --no-audit --no-fund` in the repository root "
-        "(it installs the version pinned in package-lock.json) or set PRISM_BIN"
-    )
+    configured = os.environ.get("PRISM_BIN")
+    if configured:
+        reason = f"PRISM_BIN={configured!r} is not an executable Prism"
+    else:
+        reason = (
+            "Prism is not installed: run `npm ci --no-audit --no-fund` in the repository root "
+            "(it installs the version pinned in package-lock.json) or set PRISM_BIN"
+        )
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(reason, pytrace=False)
     pytest.skip(reason)
