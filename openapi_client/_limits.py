@@ -12,6 +12,8 @@ MAX_BATCH_SIZE: Final = 5000
 MAX_SENDER_ALPHANUMERIC: Final = 11
 #: Numeric sender IDs (a phone number or a Reply Number), at most 15 digits.
 MAX_SENDER_NUMERIC: Final = 15
+#: The same two sender rules as one regular expression (as documented in openapi.yaml).
+SENDER_PATTERN: Final = r"^(?:[A-Za-z0-9]{1,11}|[0-9]{1,15})$"
 #: Message text, in characters.
 MAX_CONTENT_LENGTH: Final = 1280
 #: ``tag`` length, in characters.

@@ -87,6 +87,8 @@ def test_requests_are_strict() -> None:
         oc.Message(sender="A", destination="1", content="x", destinations=["1"])  # type: ignore[call-arg]
     with pytest.raises(ValidationError):
         oc.Message(sender="A", destination="1", content="x", ttl=True)
+    with pytest.raises(ValidationError):  # not read as a Unix timestamp
+        oc.Message(sender="A", destination="1", content="x", schedule=1)  # type: ignore[arg-type]
     ok = oc.BatchMessage(sender="A", destinations=("1", "2"), content="x")  # type: ignore[arg-type]
     assert ok.destinations == ["1", "2"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional, Union
 
-from pydantic import BeforeValidator, PlainSerializer, StrictStr
+from pydantic import BeforeValidator, PlainSerializer, Strict, StrictStr
 from typing_extensions import Annotated
 
 from .._dates import format_schedule
@@ -27,7 +27,8 @@ def _dump_schedule(value: Union[datetime, str]) -> str:
 #: ``schedule`` on a request: a timezone-aware ``datetime`` (sent as ISO 8601 with its offset) or a
 #: string the API understands (ISO 8601, or JavaScript's ``Date.toString()`` form).
 Schedule = Annotated[
-    Union[datetime, StrictStr],
+    # Strict: a lax datetime would read an int as a Unix timestamp and send a 1970 date.
+    Union[Annotated[datetime, Strict()], StrictStr],
     BeforeValidator(_check_schedule),
     PlainSerializer(_dump_schedule, return_type=str),
 ]

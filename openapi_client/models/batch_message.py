@@ -21,7 +21,10 @@ class BatchMessage(RequestModel):
 
     sender: StrictStr = Field(
         description="Sender ID: up to 11 letters/digits, or a number of up to 15 digits.",
-        json_schema_extra={"maxLength": _limits.MAX_SENDER_NUMERIC},
+        json_schema_extra={
+            "maxLength": _limits.MAX_SENDER_NUMERIC,
+            "pattern": _limits.SENDER_PATTERN,
+        },
     )
     destinations: List[StrictStr] = Field(
         description="Recipients' numbers in international form without '+'.",

@@ -23,7 +23,10 @@ class Message(RequestModel):
 
     sender: StrictStr = Field(
         description="Sender ID: up to 11 letters/digits, or a number of up to 15 digits.",
-        json_schema_extra={"maxLength": _limits.MAX_SENDER_NUMERIC},
+        json_schema_extra={
+            "maxLength": _limits.MAX_SENDER_NUMERIC,
+            "pattern": _limits.SENDER_PATTERN,
+        },
     )
     destination: StrictStr = Field(
         description="Recipient's number in international form without '+', e.g. '447700900123'."
