@@ -5,6 +5,8 @@
   share a namespace, so a later block may use what an earlier one built; ``os`` is pre-imported and
   ``SMSWORKS_TOKEN`` / ``SMSWORKS_BASE_URL`` point at the sandbox. A block is left out only by an
   HTML comment on the line directly above its fence: ``<!-- not run: why -->``, reason required.
+  A block that must not share the runner's process (one that forks, say) is marked
+  ``<!-- run alone: why -->`` and runs in a fresh interpreter against the same sandbox.
 * The reference pages are complete: every field of every model (Python name and wire name) is in
   its page's properties table, every public method of ``BatchMessagesApi`` is on the API page, and
   every name ``openapi_client`` exports is documented somewhere.
@@ -35,6 +37,7 @@ CREDITS = 1_000_000
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 _MARKER = re.compile(r"^\s*<!--\s*not[ -]run\b(?P<rest>.*?)-->\s*$", re.IGNORECASE)
+_ALONE = re.compile(r"^\s*<!--\s*run alone\s*:\s*\S.*?-->\s*$", re.IGNORECASE)
 _REASON = re.compile(r"^\s*:\s*(?P<reason>.*?)\s*$")
 
 
@@ -47,6 +50,7 @@ class Block:
     line: int  # 1-based line of the opening fence
     source: str
     marker: Optional[str]  # the text after "not run" in the comment above, if any
+    alone: bool = False  # marked "run alone": runs in a fresh interpreter
 
     @property
     def skip_reason(self) -> Optional[str]:
@@ -97,7 +101,9 @@ def python_blocks(text: str, path: str = "<text>") -> List[Block]:
                 above = _MARKER.match(lines[i - 1])
                 if above is not None:
                     marker = above["rest"]
-            blocks.append(Block(path, len(blocks) + 1, i + 1, "\n".join(body) + "\n", marker))
+            alone = i > 0 and _ALONE.match(lines[i - 1]) is not None
+            source = "\n".join(body) + "\n"
+            blocks.append(Block(path, len(blocks) + 1, i + 1, source, marker, alone))
         i = j + 1
     return blocks
 
@@ -201,6 +207,22 @@ def _execute(block: Block, namespace: Dict[str, Any]) -> Tuple[str, Optional[str
     return output.getvalue(), error
 
 
+def _execute_alone(block: Block) -> Tuple[str, Optional[str]]:
+    """Run ``block`` in a fresh interpreter (environment already pointing at the sandbox)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", block.source],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    return output, None if done.returncode == 0 else f"exit status {done.returncode}"
+
+
 def _numbered(source: str) -> str:
     return "\n".join(f"{n:4d}  {line}" for n, line in enumerate(source.splitlines(), 1))
 
@@ -230,7 +252,10 @@ def test_doc_block_runs(block: Block, runs: Runs, monkeypatch: pytest.MonkeyPatc
                 run.failed.append(previous.id)
         run.done += 1
 
-    output, problem = _execute(block, run.namespace)
+    if block.alone:
+        output, problem = _execute_alone(block)
+    else:
+        output, problem = _execute(block, run.namespace)
     run.done = max(run.done, block.index)
     if problem is not None:
         run.failed.append(block.id)
