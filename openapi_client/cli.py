@@ -19,6 +19,7 @@ The token is read from ``--token`` or ``SMSWORKS_TOKEN`` and never written to an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -291,6 +292,8 @@ def _read_messages(
         text = handle.read()
     except UnicodeDecodeError as error:
         raise UsageError(f"{path} is not UTF-8 text: {error}") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error}") from None
     finally:
         if handle is not sys.stdin:
             handle.close()
@@ -333,14 +336,16 @@ def _read_messages(
     return messages, lines
 
 
-def _parse_when(value: str) -> Any:
+def _parse_when(value: str) -> datetime:
     """``--at``: ISO 8601 with an offset (or ``Z``), or the API's own date form."""
+    from dateutil.parser import isoparse
+
     from ._dates import parse_api_datetime
 
     text = value.strip()
     try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
+        moment = isoparse(text)
+    except (ValueError, OverflowError):
         parsed = parse_api_datetime(text) if "GMT" in text else None
         if parsed is None:
             raise UsageError(
@@ -1050,5 +1055,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         out.error("interrupted")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # `smsworks batch get 1 | head`
+    except BrokenPipeError:  # `smsworks batch get 1 | head`: the reader has gone
+        # Point stdout at nothing so the interpreter's final flush does not fail again.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK

@@ -921,3 +921,20 @@ def test_a_5000_recipient_send_is_quick(sandbox: Sandbox, client: Client) -> Non
     elapsed = time.perf_counter() - started
     assert status == 201
     assert elapsed < 1.0  # typically ~15 ms; generous for a loaded CI machine
+
+
+def test_a_bug_in_a_handler_is_a_500_not_a_dropped_connection(
+    sandbox: Sandbox, client: Client, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    from openapi_client.sandbox import _server
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(_server._HANDLERS, "balance", broken)
+    caplog.set_level(logging.ERROR, logger="openapi_client.sandbox")
+    status, body = client.call("GET", "/credits/balance")
+    assert status == 500
+    assert_extended_error(body, 1080)
+    assert "boom" in caplog.text
+    assert client.call("GET", "/utils/test")[0] == 200  # the connection still works

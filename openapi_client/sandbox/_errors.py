@@ -35,6 +35,7 @@ ERROR_CODES: Mapping[int, Tuple[int, str]] = {
     1051: (400, "NOT_SCHEDULED"),
     1060: (413, "BODY_TOO_LARGE"),
     1070: (503, "SERVICE_UNAVAILABLE"),  # only ever answered by an injected fault
+    1080: (500, "INTERNAL_ERROR"),  # a bug in the sandbox itself
 }
 
 

@@ -73,10 +73,10 @@ class ReportWorker:
         with self._cond:
             return self._cond.wait_for(lambda: not self._queue and not self._busy, timeout)
 
-    @property
-    def pending(self) -> int:
+    def snapshot(self) -> List[Dict[str, Any]]:
+        """A copy of :attr:`attempts`, taken under the worker's lock."""
         with self._cond:
-            return len(self._queue) + (1 if self._busy else 0)
+            return list(self.attempts)
 
     def _run(self) -> None:
         while True:

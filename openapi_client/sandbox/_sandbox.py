@@ -305,9 +305,7 @@ class Sandbox:
     @property
     def delivery_reports(self) -> List[Dict[str, Any]]:
         """Every delivery report attempted: ``url``, ``payload``, ``status``, ``error``."""
-        self._reports.wait_idle(0)
-        with self._reports._cond:
-            return list(self._reports.attempts)
+        return self._reports.snapshot()
 
     def wait_for_reports(self, timeout: float = 5.0) -> bool:
         """Block until every queued delivery report has been attempted; ``False`` on timeout."""

@@ -175,7 +175,12 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and not fault.after_processing:
             self._fail(method, full, fault)
             return
-        status, body, headers = self._answer(method, full, path, raw)
+        try:
+            status, body, headers = self._answer(method, full, path, raw)
+        except Exception:  # a bug in the sandbox must not look like a dropped connection
+            logger.exception("sandbox failed on %s %s", method, full)
+            status, headers = 500, None
+            body = error_body(1080, "internal error in the sandbox", permanent=False)
         if fault is not None:  # the work is done; now lose or replace the answer
             self._fail(method, full, fault)
             return
