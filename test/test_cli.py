@@ -309,10 +309,14 @@ def test_schedule_get_and_cancel(server: Sandbox, flags: List[str]) -> None:
     assert_one_error_line(again, "HTTP 400", "errorCode 1050", "already cancelled")
 
 
-def test_cancel_json(server: Sandbox, flags: List[str]) -> None:
-    scheduled = smsworks(*flags, "--json", "batch", "schedule", "--at", "2099-01-01T00:00:00Z",
+def test_schedule_human_then_cancel_json(server: Sandbox, flags: List[str]) -> None:
+    scheduled = smsworks(*flags, "batch", "schedule", "--at", "2099-01-01T00:00:00Z",
                          "--sender", "Acme", "--content", "Later", "--to", UK)  # fmt: skip
-    batchid = scheduled.json()["batchid"]
+    assert scheduled.code == 0, scheduled
+    fields = dict(line.split(None, 1) for line in scheduled.out.splitlines())
+    assert fields["Status"] == "SCHEDULED"
+    assert fields["Schedule"] == "2099-01-01T00:00:00+00:00"
+    batchid = fields["Batch"]
     result = smsworks(*flags, "batch", "cancel", batchid, "--json")
     assert result.code == 0
     assert result.json() == {"batchid": batchid, "status": "CANCELLED"}
