@@ -938,3 +938,34 @@ def test_a_bug_in_a_handler_is_a_500_not_a_dropped_connection(
     assert_extended_error(body, 1080)
     assert "boom" in caplog.text
     assert client.call("GET", "/utils/test")[0] == 200  # the connection still works
+
+
+def test_a_burst_of_new_connections_is_not_reset(sandbox: Sandbox) -> None:
+    # 64 clients connect at the same instant: a short listen backlog would reset some of them.
+    sandbox.credits = 1000
+    start = threading.Barrier(64)
+    statuses: List[int] = []
+    failures: List[BaseException] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        api = Client(sandbox)
+        try:
+            start.wait(10)
+            status, _ = api.call("POST", "/batch/send", batch())
+            with lock:
+                statuses.append(status)
+        except BaseException as error:
+            with lock:
+                failures.append(error)
+        finally:
+            api.close()
+
+    threads = [threading.Thread(target=work) for _ in range(64)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    assert statuses == [201] * 64
+    assert len(sandbox.batches) == 64

@@ -291,6 +291,10 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    # socketserver's default backlog of 5 overflows when a pool opens many connections at
+    # once; the kernel then resets some of them after the request went out, which a client
+    # can only report as "outcome unknown". Take bursts the way a production server does.
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(self, address: Tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
