@@ -7,7 +7,8 @@ Started by ``benchmarks.run`` as ``python -m benchmarks.runner '<json spec>'``; 
 once to warm up, then times ``iterations`` runs with ``time.perf_counter``.
 
 The last line of stdout is a JSON object: ``{"times": [seconds, ...]}`` (per call for
-``small``), ``{"maxrss_mb": float}`` for ``rss``, or ``{"error": "..."}``.
+``small``), ``{"maxrss_mb": float, "after_import_mb": float}`` for ``rss``, or
+``{"error": "..."}``.
 
 Kept to the standard library on purpose: whatever this module imports is charged to every
 implementation's memory and start-up alike.
@@ -98,13 +99,14 @@ def measure(spec: Dict[str, Any]) -> Dict[str, Any]:
     if gen_path:
         sys.path.insert(0, gen_path)
     module = importlib.import_module("benchmarks.impl_" + spec["impl"])
+    imported_mb = _maxrss_mb()
     client = module.Client(spec["url"])
     try:
         run = _workload(spec, client)
         run()  # warm-up: connection opened, caches and lazy imports filled
         if spec["workload"] == "rss":
             run()
-            return {"maxrss_mb": _maxrss_mb()}
+            return {"maxrss_mb": _maxrss_mb(), "after_import_mb": imported_mb}
         iterations = int(spec["iterations"])
         if spec.get("profile"):
             return {"profile": _profile(run, iterations)}
