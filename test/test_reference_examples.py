@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
+import reference_files
 
 import openapi_client
 from openapi_client.sandbox import RequestRecord, Sandbox
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = REPO.parent / "shared" / "reference" / "BatchMessagesApi.md"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 PRODUCTION_HOST = '"https://api.thesmsworks.co.uk/v1"'
@@ -48,12 +48,7 @@ BATCH_MESSAGE = (
 
 
 def _reference_text() -> str:
-    if not REFERENCE.exists():
-        message = f"reference page not found at {REFERENCE}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return REFERENCE.read_text(encoding="utf-8")
+    return reference_files.require("BatchMessagesApi.md").read_text(encoding="utf-8")
 
 
 def reference_blocks(text: str) -> Dict[str, str]:
