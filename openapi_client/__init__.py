@@ -74,7 +74,7 @@ if TYPE_CHECKING:
         split_parts,
         to_gsm,
     )
-    from .webhooks import parse_delivery_report
+    from .webhooks import parse_delivery_report, parse_delivery_reports
 
 _LAZY = {
     "ChunkedSendError": "._batching",
@@ -92,6 +92,7 @@ _LAZY = {
     "Lookalike": ".sms",
     "MessageEstimate": ".sms",
     "parse_delivery_report": ".webhooks",
+    "parse_delivery_reports": ".webhooks",
 }
 
 
@@ -159,6 +160,7 @@ __all__ = [
     "estimate_credits",
     "lookalikes",
     "parse_delivery_report",
+    "parse_delivery_reports",
     "split_parts",
     "to_gsm",
 ]
