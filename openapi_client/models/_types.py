@@ -5,12 +5,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional, Union
 
-from pydantic import BeforeValidator, PlainSerializer, Strict, StrictStr
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    Strict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 from typing_extensions import Annotated
 
+from .. import _limits
 from .._dates import format_schedule
 
-__all__ = ["Schedule"]
+__all__ = [
+    "AiOptimiser",
+    "Content",
+    "DeliveryReportUrl",
+    "OptionalSchedule",
+    "Schedule",
+    "Sender",
+    "Tag",
+    "Ttl",
+    "Validity",
+]
 
 
 def _check_schedule(value: Any) -> Any:
@@ -34,3 +53,54 @@ Schedule = Annotated[
 ]
 
 OptionalSchedule = Optional[Schedule]
+
+# The fields Message and BatchMessage share, each declared once with its documented limit. The
+# limits are JSON-schema annotations, not validators: they are enforced when a message is sent
+# (``_validation``), so that ``client_side_validation=False`` can switch them off.
+
+Sender = Annotated[
+    StrictStr,
+    Field(
+        description="Sender ID: up to 11 letters/digits, or a number of up to 15 digits.",
+        json_schema_extra={
+            "maxLength": _limits.MAX_SENDER_NUMERIC,
+            "pattern": _limits.SENDER_PATTERN,
+        },
+    ),
+]
+Content = Annotated[
+    StrictStr,
+    Field(
+        description="Message text.",
+        json_schema_extra={"minLength": 1, "maxLength": _limits.MAX_CONTENT_LENGTH},
+    ),
+]
+DeliveryReportUrl = Annotated[
+    Optional[StrictStr],
+    Field(description="URL the delivery reports are POSTed to (else the account's default)."),
+]
+Tag = Annotated[
+    Optional[StrictStr],
+    Field(
+        description="Label for reports and filtering.",
+        json_schema_extra={"maxLength": _limits.MAX_TAG_LENGTH},
+    ),
+]
+Ttl = Annotated[
+    Optional[StrictInt],
+    Field(
+        description="Minutes before the delivery report is deleted; unset keeps it.",
+        json_schema_extra={"minimum": 1},
+    ),
+]
+Validity = Annotated[
+    Optional[StrictInt],
+    Field(
+        description="Minutes the network keeps trying before the message expires (default 2880).",
+        json_schema_extra={"minimum": _limits.MIN_VALIDITY, "maximum": _limits.MAX_VALIDITY},
+    ),
+]
+AiOptimiser = Annotated[
+    Optional[StrictBool],
+    Field(description="Use the AI Optimiser near a credit boundary (account default)."),
+]
