@@ -1,0 +1,458 @@
+"""The fault matrix: every operation against every way a server can fail, over real HTTP.
+
+Each cell runs one operation through the real urllib3 transport against ``FaultServer`` on
+127.0.0.1 and checks three things:
+
+* the exact exception class (or a result of the declared type);
+* how many requests reached the server: a send is never sent twice, except after a 429 (the
+  server refused the work) or when the connection was refused (nothing was sent); reads and
+  cancels are tried ``1 + retries`` times after a retryable fault;
+* that the call came back within its budget: ``attempts x (connect + 2 x read) + slack``. The
+  transport bounds a whole attempt by ``connect + read``; the last wait for data may add one
+  more ``read`` before the deadline is noticed.
+
+Waits between retries are made instant by replacing ``ApiClient.sleep``; the policy is the
+default one, and the waits it asked for are recorded and checked where it matters.
+
+The ``huge_body`` cells decode a 50 MiB answer in a child process with a memory cap, so that
+a decoder that runs away shows up as a failed cell instead of taking the machine down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Dict, Iterator, List, Tuple, Type
+
+import pytest
+from fault_server import Fault, FaultServer
+
+import openapi_client as oc
+from openapi_client._retry import RetryPolicy, backoff_schedule
+from openapi_client.api_client import SendOutcomeUnknownServiceError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CONNECT, READ = 0.5, 1.0
+TIMEOUT = (CONNECT, READ)
+SLACK = 1.0
+POLICY = RetryPolicy.from_setting(None)
+ATTEMPTS = POLICY.total + 1
+
+BATCH: Dict[str, Any] = {"sender": "Acme", "destinations": ["447700900001"], "content": "Hi"}
+MESSAGES: List[Dict[str, Any]] = [
+    {"sender": "Acme", "destination": "447700900001", "content": "Hi A"},
+    {"sender": "Acme", "destination": "447700900002", "content": "Hi B"},
+]
+CREATED = {"batchid": "2586749", "status": "SCHEDULED"}
+RECORD = {"messageid": "5620320", "batchid": "2586749", "status": "DELIVERED"}
+CANCELLED = {"messageid": "2586749", "status": "CANCELLED"}
+
+
+def _schedule_body() -> Dict[str, Any]:
+    when = datetime.now(timezone.utc) + timedelta(days=1)
+    return {**BATCH, "schedule": when.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+# name -> (HTTP method, documented success status, argument, type of the result)
+OPERATIONS: Dict[str, Tuple[str, int, Callable[[], Any], Any]] = {
+    "batch_send_post": ("POST", 201, lambda: dict(BATCH), oc.BatchMessageResponse),
+    "batch_any_post": ("POST", 201, lambda: list(MESSAGES), oc.BatchMessageResponse),
+    "batch_schedule_post": ("POST", 201, _schedule_body, oc.ScheduledBatchResponse),
+    "batch_batchid_get": ("GET", 200, lambda: "2586749", list),
+    "batches_schedule_batchid_delete": (
+        "DELETE", 200, lambda: "2586749", oc.CancelledMessageResponse
+    ),
+}  # fmt: skip
+
+FAULTS = [
+    "refuse",
+    "close_before_response",
+    "close_mid_body",
+    "truncated_json",
+    "html_502",
+    "503",
+    "429",
+    "no_headers",
+    "trickle",
+    "huge_body",
+    "invalid_utf8",
+]
+
+#: Faults that answer with a success status: they get the operation's documented one, so the
+#: cell tests what the body does, not which 2xx the server chose.
+SUCCESS_STATUS_FAULTS = {"close_mid_body", "truncated_json", "trickle", "huge_body", "invalid_utf8"}
+
+#: Options that keep the slow faults fast: no real wait on 429, a held connection that the
+#: client gives up on first, and a 44-byte body that needs 4.4 s against a 1.5 s deadline.
+FAULT_OPTIONS: Dict[str, Dict[str, Any]] = {
+    "429": {"retry_after": "0"},
+    "no_headers": {"hold": 5.0},
+    "trickle": {"interval": 0.1},
+}
+
+
+class Expected:
+    """What one cell must give: the exact class, the requests the server sees, the attempts."""
+
+    def __init__(self, cls: Type[BaseException], requests: int, attempts: int) -> None:
+        self.cls = cls
+        self.requests = requests
+        self.attempts = attempts
+
+
+def expected(fault: str, method: str) -> Expected:
+    """The contract, cell by cell (see the module docstring)."""
+    send = method == "POST"
+    retried = 1 if send else ATTEMPTS
+    if fault == "refuse":
+        # Nothing was sent, so even a send may be tried again; the server never sees a byte.
+        return Expected(oc.ApiConnectionError, 0, ATTEMPTS)
+    if fault in ("close_before_response", "close_mid_body"):
+        cls: Type[BaseException] = oc.SendOutcomeUnknownError if send else oc.ApiConnectionError
+        return Expected(cls, retried, retried)
+    if fault in ("html_502", "503"):
+        cls = SendOutcomeUnknownServiceError if send else oc.ServiceException
+        return Expected(cls, retried, retried)
+    if fault == "429":
+        # The server refused to do the work, so a send may be tried again too.
+        return Expected(oc.RateLimitException, ATTEMPTS, ATTEMPTS)
+    if fault in ("no_headers", "trickle"):
+        cls = oc.SendOutcomeUnknownError if send else oc.ApiTimeoutError
+        return Expected(cls, retried, retried)
+    # truncated_json, invalid_utf8, huge_body: a 2xx whose body is not what was promised.
+    return Expected(oc.ApiResponseError, 1, 1)
+
+
+def budget(attempts: int) -> float:
+    """Seconds a call may take: every attempt times out in full, the sleeps are instant."""
+    return attempts * (CONNECT + 2 * READ) + SLACK
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[Callable[[str, int], FaultServer]]:
+    """``servers(fault, success_status)``: one running server per fault, shared by the module."""
+    started: Dict[Tuple[str, int], FaultServer] = {}
+
+    def get(fault: str, status: int) -> FaultServer:
+        key = (fault, status if fault in SUCCESS_STATUS_FAULTS else 0)
+        if key not in started:
+            options = dict(FAULT_OPTIONS.get(fault, {}))
+            if fault in SUCCESS_STATUS_FAULTS:
+                options["status"] = status
+            started[key] = FaultServer(fault, **options).start()
+        return started[key]
+
+    yield get
+    for server in started.values():
+        server.stop()
+
+
+Connect = Callable[..., Tuple[oc.BatchMessagesApi, List[float]]]
+
+
+@pytest.fixture
+def connect() -> Iterator[Connect]:
+    """``connect(url, **config)`` -> (api, waits): a real client whose sleeps are recorded."""
+    clients: List[oc.ApiClient] = []
+
+    def build(url: str, **config: Any) -> Tuple[oc.BatchMessagesApi, List[float]]:
+        config.setdefault("api_key", {"JWT": "fault-matrix-token"})
+        client = oc.ApiClient(oc.Configuration(host=url, **config))
+        waits: List[float] = []
+        client.sleep = waits.append  # type: ignore[assignment]
+        clients.append(client)
+        return oc.BatchMessagesApi(client), waits
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+def call(api: oc.BatchMessagesApi, name: str, **options: Any) -> Tuple[Any, float]:
+    """Run operation ``name``; returns (result or exception, seconds taken)."""
+    argument = OPERATIONS[name][2]()
+    started = time.monotonic()
+    try:
+        result: Any = getattr(api, name)(argument, _request_timeout=TIMEOUT, **options)
+    except oc.OpenApiException as exc:
+        result = exc
+    return result, time.monotonic() - started
+
+
+def check_details(fault: str, method: str, exc: BaseException) -> None:
+    """What each failure must carry besides its class."""
+    if fault in ("html_502", "503"):
+        assert isinstance(exc, oc.ServiceException)
+        assert exc.status == int(fault[-3:])
+        if method == "POST":
+            # A 5xx to a send is both: a service failure, and a send that may have gone out.
+            assert isinstance(exc, oc.SendOutcomeUnknownError)
+            assert "not retried" in str(exc)
+        if fault == "503":
+            assert exc.error_code == 503
+            assert exc.permanent is False
+        else:
+            assert "502 Bad Gateway" in (exc.body or "")
+    elif fault == "429":
+        assert isinstance(exc, oc.RateLimitException)
+        assert exc.status == 429
+        assert exc.retry_after == "0"
+    elif fault in ("truncated_json", "invalid_utf8"):
+        assert isinstance(exc, oc.ApiResponseError)
+        assert exc.status in (200, 201)
+        assert isinstance(exc.body, str)
+        assert "unexpected response" in str(exc)
+    elif fault == "refuse":
+        assert "not sent" in str(exc)
+    if isinstance(exc, oc.SendOutcomeUnknownError):
+        assert exc.method == "POST"
+        assert exc.url.endswith(("/batch/send", "/batch/any", "/batch/schedule"))
+
+
+MATRIX = [
+    pytest.param(name, fault, id=f"{name}-{fault}")
+    for fault in FAULTS
+    if fault != "huge_body"
+    for name in OPERATIONS
+]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(("name", "fault"), MATRIX)
+def test_fault_matrix(
+    servers: Callable[[str, int], FaultServer], connect: Connect, name: str, fault: str
+) -> None:
+    method, status, _, _ = OPERATIONS[name]
+    want = expected(fault, method)
+    server = servers(fault, status)
+    api, waits = connect(server.url)
+    before = server.request_count
+
+    result, took = call(api, name)
+
+    assert type(result) is want.cls, f"{name} + {fault}: got {result!r}"
+    check_details(fault, method, result)
+    assert took < budget(want.attempts), f"{name} + {fault} took {took:.2f} s"
+    assert server.request_count - before == want.requests
+    assert len(waits) == want.attempts - 1
+    if fault == "no_headers":
+        # It really was the read timeout that ended each attempt.
+        assert took >= want.attempts * READ * 0.9
+
+
+HUGE_CHILD = r"""
+import json, sys, time
+import openapi_client as oc
+
+url, name, argument = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+client = oc.ApiClient(oc.Configuration(host=url, api_key={"JWT": "fault-matrix-token"}))
+client.sleep = lambda seconds: None
+started = time.monotonic()
+try:
+    result = getattr(oc.BatchMessagesApi(client), name)(argument, _request_timeout=(0.5, 10.0))
+    outcome = "ok:" + type(result).__name__
+except oc.OpenApiException as exc:
+    outcome = type(exc).__name__
+print(json.dumps({"outcome": outcome, "seconds": time.monotonic() - started}))
+"""
+
+#: Address space the child may use: far above what decoding 50 MiB needs, far below the machine.
+HUGE_MEMORY_CAP = 4 << 30
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (HUGE_MEMORY_CAP, HUGE_MEMORY_CAP))
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(not hasattr(resource, "RLIMIT_AS"), reason="needs RLIMIT_AS (POSIX)")
+@pytest.mark.parametrize("name", list(OPERATIONS))
+def test_fault_matrix_huge_body(servers: Callable[[str, int], FaultServer], name: str) -> None:
+    """50 MiB of JSON: decoded or refused with ApiResponseError, no crash, no runaway memory."""
+    _, status, argument, result_type = OPERATIONS[name]
+    server = servers("huge_body", status)
+    before = server.request_count
+    child = subprocess.run(
+        [sys.executable, "-c", HUGE_CHILD, server.url, name, json.dumps(argument())],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=45,
+        preexec_fn=_cap_memory,
+        check=False,
+    )
+    if child.returncode < 0:
+        pytest.fail(
+            f"{name} + huge_body: the client process died of "
+            f"{signal.Signals(-child.returncode).name} under a {HUGE_MEMORY_CAP >> 30} GiB memory "
+            f"cap: {child.stderr.decode(errors='replace')[-300:]}"
+        )
+    assert child.returncode == 0, child.stderr.decode(errors="replace")[-2000:]
+    report = json.loads(child.stdout)
+    allowed = {"ApiResponseError", f"ok:{getattr(result_type, '__name__', '')}"}
+    assert report["outcome"] in allowed, report
+    assert report["seconds"] < 20
+    assert server.request_count - before == 1
+
+
+# -- scripts: a failure, then success --------------------------------------------------------
+
+
+@pytest.mark.timeout(15)
+def test_get_503_then_200_succeeds_with_two_requests(connect: Connect) -> None:
+    with FaultServer(Fault("ok", body=[RECORD]), script=["503"]) as server:
+        api, waits = connect(server.url)
+        records, _ = call(api, "batch_batchid_get")
+        assert [r.messageid for r in records] == ["5620320"]
+        assert server.request_count == 2
+        assert [r.fault for r in server.requests] == ["503", "ok"]
+        assert len(waits) == 1
+
+
+@pytest.mark.timeout(15)
+def test_delete_survives_a_mix_of_faults(connect: Connect) -> None:
+    script = ["html_502", "close_before_response"]
+    with FaultServer(Fault("ok", body=CANCELLED), script=script) as server:
+        api, waits = connect(server.url)
+        result, _ = call(api, "batches_schedule_batchid_delete")
+        assert result.batchid == "2586749"
+        assert server.request_count == 3
+        assert len(waits) == 2
+
+
+@pytest.mark.timeout(15)
+@pytest.mark.parametrize("name", ["batch_send_post", "batch_any_post", "batch_schedule_post"])
+def test_send_429_then_201_succeeds_with_two_identical_requests(
+    connect: Connect, name: str
+) -> None:
+    created = Fault("ok", status=201, body=CREATED)
+    with FaultServer(created, script=[Fault("429", retry_after="0")]) as server:
+        api, waits = connect(server.url)
+        result, _ = call(api, name)
+        assert type(result) is OPERATIONS[name][3]
+        assert result.batchid == "2586749"
+        first, second = server.requests
+        assert (first.method, first.path, first.body) == (second.method, second.path, second.body)
+        assert len(waits) == 1
+
+
+@pytest.mark.timeout(15)
+@pytest.mark.parametrize("fault", ["close_before_response", "reset", "close_mid_body", "503"])
+def test_a_send_that_may_have_arrived_is_never_sent_again(connect: Connect, fault: str) -> None:
+    created = Fault("ok", status=201, body=CREATED)
+    with FaultServer(created, script=[fault]) as server:
+        api, waits = connect(server.url)
+        result, _ = call(api, "batch_send_post")
+        assert isinstance(result, oc.SendOutcomeUnknownError)
+        # Give a (wrong) second attempt every chance to show up.
+        assert not server.wait_for_requests(2, timeout=0.3)
+        assert server.request_count == 1
+        assert waits == []
+        # The client is still usable, and the next send is a new call, not a replay.
+        again, _ = call(api, "batch_send_post")
+        assert again.batchid == "2586749"
+        assert server.request_count == 2
+
+
+@pytest.mark.timeout(15)
+def test_a_send_is_not_retried_when_retry_after_is_too_long(connect: Connect) -> None:
+    with FaultServer("429", retry_after="3600") as server:
+        api, waits = connect(server.url)
+        result, took = call(api, "batch_send_post")
+        assert type(result) is oc.RateLimitException
+        assert result.retry_after == "3600"
+        assert server.request_count == 1
+        assert waits == []
+        assert took < budget(1)
+
+
+# -- the waits follow the policy -------------------------------------------------------------
+
+
+@pytest.mark.timeout(15)
+def test_waits_follow_the_backoff_with_jitter(connect: Connect) -> None:
+    with FaultServer("html_502") as server:
+        api, waits = connect(server.url)
+        result, _ = call(api, "batch_batchid_get")
+        assert type(result) is oc.ServiceException
+        bases = backoff_schedule(POLICY)
+        assert len(waits) == len(bases) == POLICY.total
+        for wait, base in zip(waits, bases):
+            assert base * (1 - POLICY.jitter) <= wait <= base
+
+
+@pytest.mark.timeout(15)
+def test_waits_honour_retry_after(connect: Connect) -> None:
+    # Retry-After: 1 is longer than both jittered backoffs (at most 0.5 s and 1 s).
+    with FaultServer("429") as server:
+        api, waits = connect(server.url)
+        result, _ = call(api, "batch_any_post")
+        assert type(result) is oc.RateLimitException
+        assert waits == [1.0] * POLICY.total
+        assert server.request_count == ATTEMPTS
+
+
+@pytest.mark.timeout(15)
+def test_retries_can_be_switched_off(connect: Connect) -> None:
+    with FaultServer("503") as server:
+        api, waits = connect(server.url, retries=0)
+        result, _ = call(api, "batch_batchid_get")
+        assert type(result) is oc.ServiceException
+        assert server.request_count == 1
+        assert waits == []
+
+
+# -- slow but in time, and stale connections -------------------------------------------------
+
+
+@pytest.mark.timeout(15)
+def test_a_slow_body_that_finishes_in_time_is_read(connect: Connect) -> None:
+    # 44 bytes at 10 ms each: well inside the 1.5 s deadline of one attempt.
+    with FaultServer("trickle", status=201, interval=0.01) as server:
+        api, _ = connect(server.url)
+        result, took = call(api, "batch_send_post")
+        assert isinstance(result, oc.BatchMessageResponse), result
+        assert result.batchid == "2586749"
+        assert took < CONNECT + READ
+        assert server.request_count == 1
+
+
+@pytest.mark.timeout(15)
+def test_a_connection_the_server_closed_while_idle_is_not_used_for_a_send(
+    connect: Connect,
+) -> None:
+    created = Fault("ok", status=201, body=CREATED)
+    with FaultServer(created, idle_timeout=0.2) as server:
+        api, _ = connect(server.url)
+        first, _ = call(api, "batch_send_post")
+        assert first.batchid == "2586749"
+        time.sleep(0.6)  # the server drops the idle keep-alive connection
+        second, _ = call(api, "batch_send_post")
+        # A stale pooled connection must not turn a healthy send into "outcome unknown".
+        assert second.batchid == "2586749", second
+        assert server.request_count == 2
+        assert server.connection_count == 2
+
+
+@pytest.mark.timeout(15)
+def test_without_preload_content_releases_the_connection_between_retries(
+    connect: Connect,
+) -> None:
+    with FaultServer(Fault("ok", body=[RECORD]), script=["503", "503"]) as server:
+        api, waits = connect(server.url)
+        response = api.batch_batchid_get_without_preload_content("1", _request_timeout=TIMEOUT)
+        try:
+            assert response.status == 200
+            assert json.loads(response.data) == [RECORD]
+        finally:
+            response.release_conn()
+        assert server.request_count == 3
+        # The two 503 answers were drained, so one keep-alive connection carried all three.
+        assert server.connection_count == 1
+        assert len(waits) == 2
