@@ -38,7 +38,8 @@ from typing import (
 )
 from urllib.parse import quote, urlencode, urlsplit
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, FailFast, TypeAdapter, ValidationError
+from typing_extensions import Annotated, get_origin
 
 from . import __version__
 from . import models as _models
@@ -67,6 +68,13 @@ T = TypeVar("T")
 _UNSET: Any = object()
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# RFC 9110 §5.1: a field name is a token; §5.5: a value is visible ASCII, obs-text and spaces or
+# tabs. C1 controls and the Unicode line separators are refused too: some stacks treat them as
+# line breaks.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+#: Headers that frame the request; letting a caller set them would let the body be misread.
+_FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection"})
 _JSON_TYPES = (
     "application/json",
     "application/json;charset=utf-8",
@@ -78,10 +86,16 @@ _adapters: Dict[Any, TypeAdapter[Any]] = {}
 
 
 def adapter_for(tp: Any) -> TypeAdapter[Any]:
-    """The ``TypeAdapter`` of ``tp``, built once per type for the life of the process."""
+    """The ``TypeAdapter`` of ``tp``, built once per type for the life of the process.
+
+    Lists stop at their first bad item: without that, a huge array of wrong things (a hostile or
+    broken server's 50 MB of ``[0,0,...]``) makes pydantic record one error per item, and the
+    report alone can take more memory than the machine has.
+    """
     found = _adapters.get(tp)
     if found is None:
-        found = _adapters[tp] = TypeAdapter(tp)
+        target = Annotated[tp, FailFast()] if get_origin(tp) is list else tp
+        found = _adapters[tp] = TypeAdapter(target)
     return found
 
 
@@ -138,7 +152,10 @@ def _path_segment(name: str, value: Any) -> str:
     if _CONTROL.search(text):
         raise ApiValueError("must not contain control characters", [name])
     # safe="" encodes "/", "?", "#" and "%" too, and non-ASCII as UTF-8 (RFC 3986 §3.3).
-    return quote(text, safe="")
+    try:
+        return quote(text, safe="")
+    except UnicodeEncodeError:
+        raise ApiValueError("is not valid Unicode text (a lone surrogate)", [name]) from None
 
 
 def _is_loopback(host: str) -> bool:
@@ -292,7 +309,10 @@ class ApiClient:
                 "or set Configuration(allow_insecure_http=True) if you really mean it",
                 ["host"],
             )
-        self._secure_origins.add(origin)
+        if parts.scheme == "https" or _is_loopback(parts.hostname or ""):
+            # Only origins that are safe whatever the token and settings are remembered: an
+            # http origin is checked again on every call, as the token may be set later.
+            self._secure_origins.add(origin)
 
     # -- the request core -------------------------------------------------------------------
 
@@ -336,6 +356,7 @@ class ApiClient:
                 _check_header(name, str(value))
                 headers[name] = str(value)
         if self.cookie:
+            _check_header("Cookie", self.cookie)
             headers["Cookie"] = self.cookie
         auth = self._auth_header(_request_auth)
         if auth is not None:
@@ -486,6 +507,7 @@ class ApiClient:
             _check_header(name, str(value))
             headers[name] = str(value)
         if self.cookie:
+            _check_header("Cookie", self.cookie)
             headers["Cookie"] = self.cookie
         if auth_settings is None or "JWT" in auth_settings:
             auth = self._auth_header(_request_auth)
@@ -530,6 +552,11 @@ class ApiClient:
         raw = response_data.read()
         types = response_types_map or {}
         tp = types.get(status, types.get(str(status), types.get(f"{str(status)[0]}XX")))
+        if tp is None:
+            # A success status the operation does not declare (200 for a send, 204 for a read)
+            # still has to give what the method promises: decode with its one success type.
+            declared = [t for code, t in types.items() if str(code).startswith("2")]
+            tp = declared[0] if len(declared) == 1 else None
         data: Any = None
         if tp is not None and tp is not bytearray:
             data = self._decode(raw, _resolve_type(tp), response_data)
@@ -587,13 +614,23 @@ class ApiClient:
 
 
 def _check_header(name: str, value: str) -> None:
-    if not name or _CONTROL.search(name) or ":" in name or " " in name:
-        raise ApiValueError("header names must be visible characters without ':'", ["headers"])
-    if _CONTROL.search(value.replace("\t", "")):
+    """Refuse a header that could not be sent as written, or would change the request's framing."""
+    if not _HEADER_NAME.fullmatch(name):
+        raise ApiValueError(f"{name!r} is not a valid header name", ["headers"])
+    if name.lower() in _FRAMING:
+        raise ApiValueError(f"the {name} header is set by the SDK", ["headers"])
+    if _BAD_VALUE.search(value):
         # CR/LF in a value would start a new header (or a new request) on the wire.
         raise ApiValueError(
             f"the value of header {name!r} contains control characters", ["headers"]
         )
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ApiValueError(
+            f"the value of header {name!r} has characters HTTP headers cannot carry",
+            ["headers"],
+        ) from None
 
 
 def _type_name(tp: Any) -> str:

@@ -281,7 +281,9 @@ def jwt_header_value(token: str) -> str:
     if not words:
         raise ApiValueError("the token is empty", ["api_key", _AUTH_NAME])
     bare = words[0]
-    if len(words) > 1 or not bare.isprintable() or not token.isprintable():
+    # JWTs are base64url text: anything outside ASCII is a copy-paste accident, and could not be
+    # sent in a header as written.
+    if len(words) > 1 or not bare.isprintable() or not token.isprintable() or not bare.isascii():
         raise ApiValueError(
             "the token holds spaces or control characters; copy it again from the account page",
             ["api_key", _AUTH_NAME],

@@ -296,6 +296,8 @@ def test_extra_headers_content_type_and_host_index(fake: Any) -> None:
         api.batch_send_post(BATCH, _headers={"X-A": "1\r\nX-B: 2"})
     with pytest.raises(oc.ApiValueError, match="headers"):
         api.batch_send_post(BATCH, _headers={"X-A\n": "1"})
+    with pytest.raises(oc.ApiValueError, match="set by the SDK"):
+        api.batch_send_post(BATCH, _headers={"Content-Length": "1"})
     with pytest.raises(oc.ApiValueError, match="_host_index"):
         api.batch_send_post(BATCH, _host_index=3)
     api.batch_send_post(BATCH, _host_index=0)
