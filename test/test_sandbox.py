@@ -969,3 +969,17 @@ def test_a_burst_of_new_connections_is_not_reset(sandbox: Sandbox) -> None:
     assert failures == []
     assert statuses == [201] * 64
     assert len(sandbox.batches) == 64
+
+
+def test_a_client_that_gives_up_early_leaves_no_traceback(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    import openapi_client as oc
+
+    with Sandbox() as sb:
+        sb.inject_fault(503, method="GET", delay=1.0)
+        cfg = oc.Configuration(host=sb.url, api_key={"JWT": sb.token}, retries=0)
+        with oc.ApiClient(cfg) as client, pytest.raises(oc.ApiTimeoutError):
+            oc.BatchMessagesApi(client).batch_batchid_get("1", _request_timeout=(0.5, 0.2))
+        time.sleep(1.3)  # let the delayed answer hit the closed connection
+    assert "Traceback" not in capfd.readouterr().err
