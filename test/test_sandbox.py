@@ -974,6 +974,8 @@ def test_a_burst_of_new_connections_is_not_reset(sandbox: Sandbox) -> None:
 def test_a_client_that_gives_up_early_leaves_no_traceback(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
+    import time
+
     import openapi_client as oc
 
     with Sandbox() as sb:
