@@ -224,7 +224,10 @@ def machine_info(with_java: bool) -> Dict[str, str]:
     if init.is_file():
         found = re.search(r"__version__\s*=\s*[\"']([^\"']+)", init.read_text(encoding="utf-8"))
         ours = found.group(1) if found else "?"
+    commit = _first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    dirty = _first_line(["git", "-C", str(ROOT), "status", "--porcelain", "--", "openapi_client"])
     info = {
+        "commit": commit + (" (openapi_client modified)" if dirty not in ("?", "") else ""),
         "cpu": cpu,
         "cores": str(os.cpu_count()),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
@@ -551,7 +554,9 @@ def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         help="auto: generate if needed; cached: use only an existing one; never: leave it out",
     )
     parser.add_argument(
-        "--profile", metavar="WORKLOAD", help="profile ours on one workload instead"
+        "--profile",
+        metavar="WORKLOAD",
+        help="instead of the table: cProfile ours on a timed workload, or break down import / rss",
     )
     args = parser.parse_args(argv)
     if args.rounds is not None and args.rounds < 1:
@@ -574,6 +579,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     def log(message: str) -> None:
         print("# " + message, file=sys.stderr, flush=True)
 
+    if args.profile and args.profile not in ("import", "rss"):
+        impls = ["ours"]  # a cProfile run is of ours alone
     gen_path: Optional[Path] = None
     gen_reason = ""
     if "generated" in impls:
@@ -615,7 +622,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f" {'fastest' if settings.stat == 'best' else 'median'} iteration; a fresh process per"
         " measurement; ratios are medians of same-round ratios\n"
         f"machine: {info['cpu']}, {info['cores']} cores; {info['python']}; {info['os']}\n"
-        f"versions: openapi_client {info['openapi_client']}, urllib3 {info['urllib3']},"
+        f"versions: openapi_client {info['openapi_client']} at {info['commit']},"
+        f" urllib3 {info['urllib3']},"
         f" pydantic {info['pydantic']} (core {info['pydantic-core']}),"
         f" openapi-generator-cli {info['openapi-generator-cli']}{java}\n"
         f"size: {settings.size} per batch; small: {settings.calls} calls per iteration{quick}\n"
