@@ -15,8 +15,6 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from dateutil.parser import isoparse
-
 from .exceptions import ApiValueError
 
 __all__ = ["format_schedule", "parse_api_datetime"]
@@ -71,6 +69,8 @@ def parse_api_datetime(value: Optional[str]) -> Optional[datetime]:
         except ValueError:
             return None
     try:
+        from dateutil.parser import isoparse  # only ISO dates need it; it is slow to import
+
         parsed = isoparse(value.strip())
     except (ValueError, OverflowError):
         return None

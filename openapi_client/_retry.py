@@ -41,7 +41,6 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import timezone
-from email.utils import parsedate_to_datetime
 from typing import Callable, FrozenSet, Iterable, List, Optional, Union
 
 from urllib3.util.retry import Retry
@@ -171,6 +170,10 @@ def parse_retry_after(value: Optional[str], *, now: Optional[float] = None) -> O
     if _DELTA_SECONDS.fullmatch(text):
         return max(0.0, float(text))
     try:
+        # Imported here: email.utils costs more to import than the rest of this module, and
+        # only an HTTP-date Retry-After needs it.
+        from email.utils import parsedate_to_datetime
+
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         # Python 3.9 raises TypeError for an unparsable date, later versions ValueError.

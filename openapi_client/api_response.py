@@ -21,7 +21,7 @@ class ApiResponse(BaseModel, Generic[T]):
         raw_data: the body as received.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 
     status_code: StrictInt = Field(description="HTTP status code")
     headers: Optional[Mapping[str, str]] = Field(default=None, description="HTTP headers")

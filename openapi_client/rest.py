@@ -8,6 +8,7 @@ have reached the server, which is what decides if a send may be tried again.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import ssl
@@ -138,6 +139,7 @@ class RESTClientObject:
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._pools: Dict[Tuple[str, str], Any] = {}
+        self._timeout_cache: Dict[Any, Tuple[urllib3.Timeout, Optional[float]]] = {}
         self.pool_manager = self._new_pool_manager()
 
     def _new_pool_manager(self) -> urllib3.PoolManager:
@@ -164,6 +166,20 @@ class RESTClientObject:
                 proxy_url=cfg.proxy, proxy_headers=cfg.proxy_headers, **kwargs
             )
         return urllib3.PoolManager(**kwargs)
+
+    def _timeouts(self, value: Any) -> Tuple[urllib3.Timeout, Optional[float]]:
+        # Nearly every call uses the configured default: convert each setting once.
+        try:
+            found = self._timeout_cache.get(value)
+        except TypeError:  # an unhashable setting: convert it every time
+            found = None
+        if found is None:
+            timeout = to_urllib3_timeout(value)
+            found = (timeout, deadline_of(timeout))
+            with contextlib.suppress(TypeError):
+                if len(self._timeout_cache) < 64:
+                    self._timeout_cache[value] = found
+        return found
 
     def _pool_for(self, url: str) -> Tuple[Any, str]:
         # Splitting the URL and finding its pool costs more than the rest of a small call, so
@@ -213,7 +229,7 @@ class RESTClientObject:
             TransportError: nothing usable came back; ``kind`` says whether the request could
                 have reached the server.
         """
-        timeout = to_urllib3_timeout(_request_timeout)
+        timeout, deadline = self._timeouts(_request_timeout)
         pool, path = self._pool_for(url)
         started = time.monotonic()
         try:
@@ -251,7 +267,7 @@ class RESTClientObject:
             raise TransportError(FailureKind.DROPPED, f"connection dropped: {exc}", exc) from exc
         if not preload_content:
             return RESTResponse(resp)
-        return RESTResponse(resp, self._read_body(resp, started, deadline_of(timeout)))
+        return RESTResponse(resp, self._read_body(resp, started, deadline))
 
     @staticmethod
     def _read_body(resp: Any, started: float, deadline: Optional[float]) -> bytes:
@@ -266,6 +282,8 @@ class RESTClientObject:
                     if not chunk:
                         break
                     chunks.append(chunk)
+                    if resp.length_remaining == 0:
+                        break  # all of a Content-Length body is in: no need to ask again
                     if time.monotonic() - started > deadline:
                         raise TransportError(
                             FailureKind.READ_TIMEOUT,

@@ -545,3 +545,42 @@ def test_client_lifecycle(fake: Any) -> None:
     assert transport.cleared == 1
     assert oc.BatchMessagesApi().api_client is oc.ApiClient.get_default()
     oc.ApiClient.set_default(None)
+
+
+def test_large_bodies_decode_with_the_collector_paused_and_restored(fake: Any) -> None:
+    import gc
+
+    records = json.dumps([RECORD] * 3000).encode()
+    assert len(records) > 256 * 1024
+    seen: list = []
+    api, _ = fake((200, records, {}))
+    original = oc.api_client.adapter_for
+
+    def spying(tp: Any) -> Any:
+        adapter = original(tp)
+
+        class Spy:
+            def validate_json(self, raw: bytes) -> Any:
+                seen.append(gc.isenabled())
+                return adapter.validate_json(raw)
+
+        return Spy()
+
+    oc.api_client.adapter_for = spying  # type: ignore[assignment]
+    try:
+        assert gc.isenabled()
+        assert len(api.batch_batchid_get("1")) == 3000
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            api.batch_batchid_get("1")
+            assert not gc.isenabled()  # left off, as the caller had it
+        finally:
+            gc.enable()
+        api, _ = fake((200, b"[" + b"0," * 200_000 + b"0]", {}))
+        with pytest.raises(oc.ApiResponseError):
+            api.batch_batchid_get("1")
+        assert gc.isenabled()
+    finally:
+        oc.api_client.adapter_for = original  # type: ignore[assignment]
+    assert seen == [False, False, False]

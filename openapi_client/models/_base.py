@@ -20,7 +20,9 @@ __all__ = ["ApiModel", "RequestModel", "ResponseModel"]
 class ApiModel(BaseModel):
     """Shared helpers, named as in openapi-generator's clients."""
 
-    model_config = ConfigDict(populate_by_name=True, validate_assignment=True)
+    # defer_build: a model's validator is built on first use, not at import, so a program
+    # that sends batches never pays for the models it does not touch.
+    model_config = ConfigDict(populate_by_name=True, validate_assignment=True, defer_build=True)
 
     def to_dict(self) -> Dict[str, Any]:
         """The model as a dict keyed by wire names; unset optional fields left out."""
