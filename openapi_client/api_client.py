@@ -603,6 +603,19 @@ class ApiClient:
                 body=response_text if isinstance(response_text, str) else None,
             ) from exc
 
+    @staticmethod
+    def select_header_accept(accepts: Sequence[str]) -> Optional[str]:
+        """The ``Accept`` value to send for these media types: a JSON one if offered."""
+        for candidate in accepts:
+            if re.search(r"json", candidate, re.IGNORECASE):
+                return candidate
+        return accepts[0] if accepts else None
+
+    @staticmethod
+    def select_header_content_type(content_types: Sequence[str]) -> Optional[str]:
+        """The ``Content-Type`` to send for these media types: a JSON one if offered."""
+        return ApiClient.select_header_accept(content_types)
+
     def sanitize_for_serialization(self, obj: Any) -> Any:
         """Turn models, dates and containers into plain JSON-ready values."""
         if obj is None or isinstance(obj, (str, int, float, bool)):

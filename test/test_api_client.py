@@ -538,6 +538,14 @@ def test_generated_style_steps(fake: Any) -> None:
     assert transport.calls[-1]["body"] == b'{"a": 1}'
 
 
+def test_header_selection_helpers() -> None:
+    pick = oc.ApiClient.select_header_accept
+    assert pick(["text/plain", "application/json"]) == "application/json"
+    assert pick(["text/plain"]) == "text/plain"
+    assert pick([]) is None
+    assert oc.ApiClient.select_header_content_type(["application/json"]) == "application/json"
+
+
 def test_client_lifecycle(fake: Any) -> None:
     api, transport = fake(LISTED)
     with api.api_client as client:
