@@ -17,17 +17,17 @@ import json
 import os
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 import urllib3
+from fakes import FakeTransport, RawResponse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import openapi_client as oc
 from openapi_client._retry import Attempt, FailureKind, RetryPolicy
 from openapi_client.api_client import SendOutcomeUnknownServiceError
-from openapi_client.rest import RESTResponse
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 #: Examples per operation; five operations give 10,000 under CI.
@@ -73,59 +73,6 @@ STATUS_CLASSES = {
     422: oc.UnprocessableEntityException,
     429: oc.RateLimitException,
 }
-
-
-class _Raw:
-    """Stands in for ``urllib3.HTTPResponse`` (what ``*_without_preload_content`` returns)."""
-
-    def __init__(self, status: int, data: bytes, headers: urllib3.HTTPHeaderDict) -> None:
-        self.status = status
-        self.data = data
-        self.headers = headers
-        self.drained = 0
-
-    def drain_conn(self) -> None:
-        self.drained += 1
-
-    def release_conn(self) -> None:
-        pass
-
-
-class Answering:
-    """A transport that gives every request the same answer, and counts the requests."""
-
-    def __init__(self) -> None:
-        self.answer: Tuple[int, str, bytes, urllib3.HTTPHeaderDict] = (
-            200,
-            "OK",
-            b"",
-            urllib3.HTTPHeaderDict(),
-        )
-        self.calls = 0
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        headers: Optional[Mapping[str, str]] = None,
-        body: Optional[bytes] = None,
-        post_params: Any = None,
-        _request_timeout: Any = None,
-        *,
-        preload_content: bool = True,
-    ) -> RESTResponse:
-        self.calls += 1
-        status, reason, data, answer_headers = self.answer
-        return RESTResponse(
-            _Raw(status, data, answer_headers),
-            data=data if preload_content else None,
-            status=status,
-            reason=reason,
-            headers=answer_headers,
-        )
-
-    def clear(self) -> None:
-        pass
 
 
 # -- strategies ------------------------------------------------------------------------------
@@ -272,15 +219,15 @@ def expected_calls(method: str, status: int, retry_after: Optional[str]) -> int:
 
 def check_one_answer(
     api: oc.BatchMessagesApi,
-    transport: Answering,
+    transport: FakeTransport,
     name: str,
     variant: str,
     answer: Tuple[int, str, bytes, Dict[str, str]],
 ) -> None:
     method, _, argument, fits = OPERATIONS[name]
     status, reason, body, raw_headers = answer
-    transport.answer = (status, reason, body, urllib3.HTTPHeaderDict(raw_headers))
-    transport.calls = 0
+    transport.answers = [(status, body, urllib3.HTTPHeaderDict(raw_headers), reason)]
+    transport.calls.clear()
     result: Any
     try:
         result = getattr(api, name + variant)(argument)
@@ -302,7 +249,7 @@ def check_one_answer(
             assert type(exc) is STATUS_CLASSES.get(status, oc.ApiException)
     else:
         if variant == "_without_preload_content":
-            assert isinstance(result, _Raw)
+            assert isinstance(result, RawResponse)
             assert result.status == status
         else:
             assert 200 <= status <= 299, f"a {status} came back as a result: {result!r}"
@@ -312,13 +259,13 @@ def check_one_answer(
                 assert result.status_code == status
                 assert result.raw_data == body
     # Never a second request, except where the policy allows one (a read, or a 429).
-    assert transport.calls == expected_calls(method, status, raw_headers.get("Retry-After"))
+    assert len(transport.calls) == expected_calls(method, status, raw_headers.get("Retry-After"))
     if method == "POST" and status != 429:
-        assert transport.calls == 1
+        assert len(transport.calls) == 1
 
 
-def _client() -> Tuple[oc.BatchMessagesApi, Answering]:
-    transport = Answering()
+def _client() -> Tuple[oc.BatchMessagesApi, FakeTransport]:
+    transport = FakeTransport()
     config = oc.Configuration(host="https://api.example.test/v1", api_key={"JWT": "fuzz-token"})
     client = oc.ApiClient(config, transport=transport)
     client.sleep = lambda seconds: None  # type: ignore[assignment]
