@@ -143,6 +143,8 @@ def _path_segment(name: str, value: Any) -> str:
             f"expected str or int, got {type(value).__name__}", [name], valid_classes=(str, int)
         )
     text = str(value)
+    if text.isalnum() and text.isascii():
+        return text  # the usual batch id: nothing to check or encode
     if not text.strip():
         raise ApiValueError("must not be empty or blank", [name])
     if text.strip() in (".", ".."):
@@ -294,7 +296,8 @@ class ApiClient:
         return value
 
     def _check_origin(self, url: str, has_token: bool) -> None:
-        origin = url[: url.find("/", url.find("//") + 2)] if url.count("/") > 2 else url
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end < 0 else url[:end]
         if origin in self._secure_origins:
             return
         parts = urlsplit(url)
@@ -553,7 +556,9 @@ class ApiClient:
             raise self._error(response_data)
         raw = response_data.read()
         types = response_types_map or {}
-        tp = types.get(status, types.get(str(status), types.get(f"{str(status)[0]}XX")))
+        tp = types.get(status)
+        if tp is None:
+            tp = types.get(str(status), types.get(f"{str(status)[0]}XX"))
         if tp is None:
             # A success status the operation does not declare (200 for a send, 204 for a read)
             # still has to give what the method promises: decode with its one success type.
@@ -564,8 +569,7 @@ class ApiClient:
             data = self._decode(raw, _resolve_type(tp), response_data)
         elif tp is bytearray:
             data = raw
-        # Every value here was produced and typed by this method: skip re-validating them.
-        return ApiResponse.model_construct(
+        return ApiResponse(
             status_code=status, headers=response_data.headers, data=data, raw_data=raw
         )
 
