@@ -94,7 +94,7 @@ def adapter_for(tp: Any) -> TypeAdapter[Any]:
     """
     found = _adapters.get(tp)
     if found is None:
-        target = Annotated[tp, FailFast()] if get_origin(tp) is list else tp
+        target: Any = Annotated[tp, FailFast()] if get_origin(tp) is list else tp
         found = _adapters[tp] = TypeAdapter(target)
     return found
 
