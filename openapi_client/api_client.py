@@ -56,7 +56,7 @@ from .exceptions import (
     SendOutcomeUnknownError,
     ServiceException,
 )
-from .rest import RESTClientObject, RESTResponse, TransportError
+from .rest import ResponseTooLarge, RESTClientObject, RESTResponse, TransportError
 
 __all__ = ["ApiClient", "Operation"]
 
@@ -450,6 +450,10 @@ class ApiClient:
 
     @staticmethod
     def _transport_error(exc: TransportError, method: str, url: str, why: str) -> ApiException:
+        if isinstance(exc, ResponseTooLarge):
+            # The server answered (a send that got this far was accepted or refused by status);
+            # only its body was too big to read.
+            return ApiResponseError(status=exc.status, reason=str(exc), headers=exc.headers)
         kind = exc.kind
         if kind in (FailureKind.CONNECT, FailureKind.CONNECT_TIMEOUT):
             cls: Type[ApiConnectionError] = (

@@ -18,13 +18,23 @@ import urllib3
 
 from .exceptions import ApiValueError
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_TIMEOUT", "Configuration", "TimeoutSetting"]
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_TIMEOUT",
+    "Configuration",
+    "TimeoutSetting",
+]
 
 DEFAULT_HOST = "https://api.thesmsworks.co.uk/v1"
 #: (connect, read) in seconds. Connecting to a healthy API takes milliseconds; 5 s leaves room
 #: for a slow DNS or TLS handshake. A 5,000-message batch is accepted in a few seconds; 60 s
 #: bounds a stalled server without cutting off a slow but working one.
 DEFAULT_TIMEOUT: Tuple[float, float] = (5.0, 60.0)
+
+#: The largest response body read. A 5,000-message batch read back is about 2.5 MB; anything
+#: near this is a broken or hostile server, and reading it would only exhaust memory.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 #: A timeout as users give it: seconds for both phases, ``(connect, read)``, a ``urllib3.Timeout``,
 #: or ``None`` for no timeout at all.
@@ -59,6 +69,7 @@ class Configuration:
             this machine. Off by default.
         client_side_validation: check the API's documented limits before sending (types are
             always checked).
+        max_response_bytes: the largest response body read (64 MiB); ``None`` for no limit.
 
     The other keyword arguments of openapi-generator's ``Configuration`` are accepted and kept
     (``username``, ``password``, ``access_token``, ``server_index``, ...); the API uses none.
@@ -91,6 +102,7 @@ class Configuration:
         normalize_uk_numbers: bool = True,
         duplicate_destinations: str = "error",
         connection_pool_maxsize: int = 32,
+        max_response_bytes: Optional[int] = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         env_host = os.environ.get(_ENV_BASE_URL)
         self._base_path = (host or env_host or DEFAULT_HOST).rstrip("/")
@@ -120,6 +132,7 @@ class Configuration:
         self.proxy_headers: Optional[Dict[str, str]] = None
         self.socket_options: Optional[List[Tuple[int, int, int]]] = None
         self.connection_pool_maxsize = connection_pool_maxsize
+        self.max_response_bytes = max_response_bytes
         self.safe_chars_for_path_param = ""
 
         self.retries = retries

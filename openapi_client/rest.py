@@ -32,7 +32,13 @@ from ._retry import FailureKind
 from .configuration import Configuration
 from .exceptions import ApiException, ApiValueError
 
-__all__ = ["ApiException", "RESTClientObject", "RESTResponse", "TransportError"]
+__all__ = [
+    "ApiException",
+    "RESTClientObject",
+    "RESTResponse",
+    "ResponseTooLarge",
+    "TransportError",
+]
 
 _CHUNK = 1 << 20
 
@@ -48,6 +54,20 @@ class TransportError(Exception):
         self.cause = cause
         #: True when trying again cannot help (a certificate the client does not trust).
         self.final = final
+
+
+class ResponseTooLarge(TransportError):
+    """The answer's body is larger than ``Configuration.max_response_bytes``; it was not read."""
+
+    def __init__(self, limit: int, status: int, headers: Mapping[str, str]) -> None:
+        super().__init__(
+            FailureKind.DROPPED,
+            f"the response body is larger than {limit} bytes (max_response_bytes); not read",
+            OverflowError(limit),
+            final=True,
+        )
+        self.status = status
+        self.headers = headers
 
 
 class RESTResponse(io.IOBase):
@@ -267,24 +287,36 @@ class RESTClientObject:
             raise TransportError(FailureKind.DROPPED, f"connection dropped: {exc}", exc) from exc
         if not preload_content:
             return RESTResponse(resp)
-        return RESTResponse(resp, self._read_body(resp, started, deadline))
+        limit = self._configuration.max_response_bytes
+        return RESTResponse(resp, self._read_body(resp, started, deadline, limit))
 
     @staticmethod
-    def _read_body(resp: Any, started: float, deadline: Optional[float]) -> bytes:
+    def _read_body(
+        resp: Any, started: float, deadline: Optional[float], limit: Optional[int]
+    ) -> bytes:
         ok = False
         try:
-            if deadline is None:
+            if deadline is None and limit is None:
                 body = bytes(resp.data)
             else:
+                # A body is read in chunks so that neither a trickle (deadline) nor a flood
+                # (limit) can hold the call or the process's memory for as long as it likes.
+                announced = resp.length_remaining
+                if limit is not None and announced is not None and announced > limit:
+                    raise ResponseTooLarge(limit, resp.status, resp.headers)
                 chunks = []
+                size = 0
                 while True:
                     chunk = resp.read1(_CHUNK)
                     if not chunk:
                         break
                     chunks.append(chunk)
+                    size += len(chunk)
+                    if limit is not None and size > limit:
+                        raise ResponseTooLarge(limit, resp.status, resp.headers)
                     if resp.length_remaining == 0:
                         break  # all of a Content-Length body is in: no need to ask again
-                    if time.monotonic() - started > deadline:
+                    if deadline is not None and time.monotonic() - started > deadline:
                         raise TransportError(
                             FailureKind.READ_TIMEOUT,
                             f"response not complete after {deadline:g} s",

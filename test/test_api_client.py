@@ -592,3 +592,35 @@ def test_large_bodies_decode_with_the_collector_paused_and_restored(fake: Any) -
     finally:
         oc.api_client.adapter_for = original  # type: ignore[assignment]
     assert seen == [False, False, False]
+
+
+def test_a_streamed_body_is_cut_off_at_the_size_limit() -> None:
+    from openapi_client.rest import ResponseTooLarge, RESTClientObject
+
+    class Streamed:
+        status, headers, length_remaining = 200, {"X": "1"}, None
+
+        def __init__(self) -> None:
+            self.reads = 0
+            self.closed = self.released = False
+
+        def read1(self, amount: int) -> bytes:
+            self.reads += 1
+            return b"x" * 1000
+
+        def close(self) -> None:
+            self.closed = True
+
+        def release_conn(self) -> None:
+            self.released = True
+
+    resp = Streamed()
+    with pytest.raises(ResponseTooLarge) as info:
+        RESTClientObject._read_body(resp, 0.0, None, 4500)
+    assert resp.reads == 5 and resp.closed and resp.released
+    assert info.value.status == 200 and info.value.final
+    resp = Streamed()
+    resp.length_remaining = 10_000  # type: ignore[assignment]
+    with pytest.raises(ResponseTooLarge):
+        RESTClientObject._read_body(resp, 0.0, None, 4500)
+    assert resp.reads == 0

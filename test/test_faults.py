@@ -456,3 +456,23 @@ def test_without_preload_content_releases_the_connection_between_retries(
         # The two 503 answers were drained, so one keep-alive connection carried all three.
         assert server.connection_count == 1
         assert len(waits) == 2
+
+
+# -- a body larger than max_response_bytes ---------------------------------------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("name", list(OPERATIONS))
+def test_a_body_over_the_size_limit_is_refused_unread_and_not_retried(
+    connect: Connect, name: str
+) -> None:
+    status = OPERATIONS[name][1]
+    with FaultServer(Fault("huge_body", status=status, size=3 * 1024 * 1024)) as server:
+        api, waits = connect(server.url, max_response_bytes=1024 * 1024)
+        result, seconds = call(api, name)
+        assert type(result) is oc.ApiResponseError
+        assert result.status == status
+        assert "max_response_bytes" in str(result)
+        assert server.request_count == 1
+        assert waits == []
+        assert seconds < 5
