@@ -20,8 +20,9 @@ def _candidates() -> List[Path]:
     found = []
     if os.environ.get("SMSWORKS_REFERENCE_DIR"):
         found.append(Path(os.environ["SMSWORKS_REFERENCE_DIR"]))
-    # shared/ beside the checkout, or beside any folder above it.
+    # shared/ beside the checkout, or beside any folder above it; then the workspace's own copy.
     found.extend(parent / "shared" / "reference" for parent in REPO.parents)
+    found.append(Path("/work/shared/reference"))
     return found
 
 
