@@ -75,11 +75,8 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 #: Headers that frame the request; letting a caller set them would let the body be misread.
 _FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection"})
-_JSON_TYPES = (
-    "application/json",
-    "application/json;charset=utf-8",
-    "application/json; charset=utf-8",
-)
+#: Content types a JSON body may be labelled with, lower-cased and without spaces.
+_JSON_TYPES = frozenset({"application/json", "application/json;charset=utf-8"})
 _ACCEPT = "application/json;charset=UTF-8, application/json"
 
 _adapters: Dict[Any, TypeAdapter[Any]] = {}
@@ -158,6 +155,15 @@ def _path_segment(name: str, value: Any) -> str:
         return quote(text, safe="")
     except UnicodeEncodeError:
         raise ApiValueError("is not valid Unicode text (a lone surrogate)", [name]) from None
+
+
+def _expand_path(template: str, params: Optional[Mapping[str, Any]]) -> str:
+    """Fill ``{name}`` placeholders of a path with percent-encoded parameters."""
+    path = template
+    if params:
+        for name, value in params.items():
+            path = path.replace("{" + name + "}", _path_segment(name, value))
+    return path
 
 
 def _is_loopback(host: str) -> bool:
@@ -295,6 +301,27 @@ class ApiClient:
         self._auth_cache = (token, value)
         return value
 
+    def _add_headers(
+        self,
+        headers: Dict[str, str],
+        extra: Optional[Mapping[str, Any]],
+        request_auth: Optional[Mapping[str, Any]],
+        *,
+        with_auth: bool,
+    ) -> None:
+        """Add the caller's headers, the cookie and the token to ``headers``, each checked."""
+        if extra:
+            for name, value in extra.items():
+                _check_header(name, str(value))
+                headers[name] = str(value)
+        if self.cookie:
+            _check_header("Cookie", self.cookie)
+            headers["Cookie"] = self.cookie
+        if with_auth:
+            auth = self._auth_header(request_auth)
+            if auth is not None:
+                headers["Authorization"] = auth
+
     def _check_origin(self, url: str, has_token: bool) -> None:
         end = url.find("/", url.find("//") + 2)
         origin = url if end < 0 else url[:end]
@@ -337,36 +364,24 @@ class ApiClient:
         """Run ``op``; returns ``ApiResponse`` (preload) or the raw urllib3 response."""
         cfg = self.configuration
         host = cfg.host if _host_index is None else cfg.get_host_from_settings(_host_index)
-        path = op.path
-        if path_params:
-            for name, value in path_params.items():
-                path = path.replace("{" + name + "}", _path_segment(name, value))
-        url = host + path
+        url = host + _expand_path(op.path, path_params)
 
         headers = dict(self.default_headers)
         headers["Accept"] = _ACCEPT
         payload: Optional[bytes] = None
         if op.body_name is not None:
             payload = self._encode_body(op, body)
-            if _content_type is not None and _content_type.lower().replace(" ", "") not in [
-                t.replace(" ", "") for t in _JSON_TYPES
-            ]:
+            if (
+                _content_type is not None
+                and _content_type.lower().replace(" ", "") not in _JSON_TYPES
+            ):
                 raise ApiValueError(
                     f"this operation sends JSON; cannot send it as {_content_type!r}",
                     ["_content_type"],
                 )
             headers["Content-Type"] = _content_type or "application/json"
-        if _headers:
-            for name, value in _headers.items():
-                _check_header(name, str(value))
-                headers[name] = str(value)
-        if self.cookie:
-            _check_header("Cookie", self.cookie)
-            headers["Cookie"] = self.cookie
-        auth = self._auth_header(_request_auth)
-        if auth is not None:
-            headers["Authorization"] = auth
-        self._check_origin(url, auth is not None)
+        self._add_headers(headers, _headers, _request_auth, with_auth=True)
+        self._check_origin(url, "Authorization" in headers)
 
         timeout = cfg.timeout if _request_timeout is _UNSET else _request_timeout
         response = self._send(op.method, url, headers, payload, timeout, preload)
@@ -505,23 +520,13 @@ class ApiClient:
         _request_auth: Optional[Mapping[str, Any]] = None,
     ) -> Tuple[str, str, Dict[str, str], Optional[bytes], Any]:
         """Build ``(method, url, headers, body, post_params)`` for ``call_api``."""
-        path = resource_path
-        for name, value in (path_params or {}).items():
-            path = path.replace("{" + name + "}", _path_segment(name, value))
-        url = (_host or self.configuration.host).rstrip("/") + path
+        url = (_host or self.configuration.host).rstrip("/")
+        url += _expand_path(resource_path, path_params)
         if query_params:
             url += "?" + urlencode([(k, str(v)) for k, v in query_params])
         headers = dict(self.default_headers)
-        for name, value in (header_params or {}).items():
-            _check_header(name, str(value))
-            headers[name] = str(value)
-        if self.cookie:
-            _check_header("Cookie", self.cookie)
-            headers["Cookie"] = self.cookie
-        if auth_settings is None or "JWT" in auth_settings:
-            auth = self._auth_header(_request_auth)
-            if auth is not None:
-                headers["Authorization"] = auth
+        with_auth = auth_settings is None or "JWT" in auth_settings
+        self._add_headers(headers, header_params, _request_auth, with_auth=with_auth)
         payload: Optional[bytes] = None
         if body is not None:
             payload = json.dumps(self.sanitize_for_serialization(body)).encode()
