@@ -27,5 +27,5 @@ class SendMessageResponse(ResponseModel):
         default=None, alias="creditsUsed", description="Credits this message cost."
     )
     messageparts: Optional[int] = Field(
-        default=None, description="SMS parts the text was split into (real answers carry it)."
+        default=None, description="SMS parts the text was split into (a live answer carried it)."
     )
