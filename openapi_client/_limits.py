@@ -26,3 +26,12 @@ MIN_DESTINATION_DIGITS: Final = 7
 MAX_DESTINATION_DIGITS: Final = 15
 #: A new account starts with this many free credits.
 DEFAULT_CREDITS: Final = 50
+#: Messages one search (``/messages``, ``/messages/inbox``, ``/messages/failed``) returns at
+#: most; also what it returns when ``Query.limit`` is left out.
+MAX_QUERY_RESULTS: Final = 1000
+#: Digits of a generated one-time passcode when ``OTP.length`` is left out.
+DEFAULT_OTP_LENGTH: Final = 6
+#: The placeholder an ``OTP.template`` must hold; the API puts the passcode in its place.
+OTP_PLACEHOLDER: Final = "{{passcode}}"
+#: ``OTP.metadata``, encoded as JSON, in bytes.
+MAX_OTP_METADATA_BYTES: Final = 1024

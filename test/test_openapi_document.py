@@ -274,9 +274,25 @@ def test_metadata_is_an_array_of_key_value_strings() -> None:
 
 
 def test_requests_refuse_unknown_fields_and_responses_keep_them() -> None:
-    for name in ("Message", "BatchMessage", "MetaData"):
+    for name in (
+        "Message",
+        "BatchMessage",
+        "MetaData",
+        "Query",
+        "QueryMetadata",
+        "OTP",
+        "OTPVerify",
+    ):
         assert schema(name)["additionalProperties"] is False, name
-    for name in ("MessageResponse", "BatchMessageResponse", "CancelledMessageResponse"):
+    for name in (
+        "MessageResponse",
+        "BatchMessageResponse",
+        "CancelledMessageResponse",
+        "SendMessageResponse",
+        "ScheduledMessagesResponse",
+        "OTPResponse",
+        "OTPVerifyResponse",
+    ):
         assert schema(name).get("additionalProperties", True) is not False, name
 
 
@@ -291,6 +307,15 @@ def test_requests_refuse_unknown_fields_and_responses_keep_them() -> None:
         ("BatchMessageResponse", "batchid"),
         ("ScheduledBatchResponse", "batchid"),
         ("CancelledMessageResponse", "messageid"),
+        ("SendMessageResponse", "messageid"),
+        ("ScheduledMessageResponse", "messageid"),
+        ("DeletedMessageResponse", "messageid"),
+        ("ScheduledMessagesResponse", "id"),
+        ("ScheduledMessage", "destination"),
+        ("ScheduledMessagesResponseMessage", "destination"),
+        ("OTPResponse", "messageid"),
+        ("OTPVerifyResponse", "destination"),
+        ("OTPVerifyResponse", "passcode"),
     ],
 )
 def test_identifiers_and_destination_accept_number_or_string(name: str, field: str) -> None:
@@ -335,6 +360,36 @@ def test_documented_limits_are_constraints(name: str) -> None:
     assert props["validity"]["type"] == props["ttl"]["type"] == "integer"
     assert props["ttl"]["minimum"] == 1
     assert "maximum" not in props["ttl"]
+
+
+def test_search_and_passcode_limits() -> None:
+    query = schema("Query")["properties"]
+    assert (query["limit"]["minimum"], query["limit"]["maximum"]) == (1, _limits.MAX_QUERY_RESULTS)
+    assert query["limit"]["type"] == query["skip"]["type"] == "integer"
+    assert query["skip"]["minimum"] == 0
+    otp = schema("OTP")["properties"]
+    assert otp["sender"]["pattern"] == _limits.SENDER_PATTERN
+    assert otp["sender"]["maxLength"] == _limits.MAX_SENDER_NUMERIC
+    assert re.search(otp["template"]["pattern"], f"Code: {_limits.OTP_PLACEHOLDER}")
+    assert not re.search(otp["template"]["pattern"], "Code: {passcode}")
+    assert otp["length"]["type"] == otp["validity"]["type"] == "integer"
+    assert str(_limits.MAX_OTP_METADATA_BYTES) in otp["metadata"]["description"]
+
+
+def test_upstream_wrapper_objects_are_the_shapes_the_api_sends() -> None:
+    # Upstream wraps Query.metadata and ScheduledMessagesResponse.message in an object with a
+    # single "schema" property; the API sends and takes the inner shapes directly.
+    metadata = schema("Query")["properties"]["metadata"]
+    assert metadata["type"] == "array"
+    assert metadata["items"] == schema("QueryMetadata")
+    assert is_valid(metadata, [{"key": "orderRef", "value": "A-10293"}])
+    assert not is_valid(metadata, {"schema": {"key": "orderRef", "value": "A-10293"}})
+    message = schema("ScheduledMessagesResponse")["properties"]["message"]
+    assert "schema" not in message["properties"]
+    assert set(message["properties"]) == set(schema("ScheduledMessage")["properties"])
+    verify = schema("OTPVerify")
+    assert verify["required"] == ["passcode"]
+    assert verify["properties"]["passcode"]["type"] == "string"
 
 
 def test_batch_destinations_limits() -> None:

@@ -23,7 +23,9 @@ __all__ = [
     "AiOptimiser",
     "Content",
     "DeliveryReportUrl",
+    "Destination",
     "OptionalSchedule",
+    "OptionalTimestamp",
     "Schedule",
     "Sender",
     "Tag",
@@ -103,4 +105,34 @@ Validity = Annotated[
 AiOptimiser = Annotated[
     Optional[StrictBool],
     Field(description="Use the AI Optimiser near a credit boundary (account default)."),
+]
+
+
+# Fields of the single-message, search and one-time-password models.
+
+Destination = Annotated[
+    StrictStr,
+    Field(description="Recipient's number in international form without '+', e.g. '447700900123'."),
+]
+
+
+def _check_aware(value: Any) -> Any:
+    # The rule of ``schedule`` (a naive time means different moments in different places),
+    # worded without naming that field, since pydantic adds the right one.
+    if isinstance(value, datetime) and value.utcoffset() is None:
+        raise ValueError(
+            "a naive datetime is ambiguous; give it a timezone, "
+            "e.g. datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)"
+        )
+    return value
+
+
+#: A point in time on a request other than ``schedule`` (the bounds of a search): written the
+#: same way, an aware ``datetime`` sent as ISO 8601 with its offset, or a string sent as given.
+OptionalTimestamp = Optional[
+    Annotated[
+        Union[Annotated[datetime, Strict()], StrictStr],
+        BeforeValidator(_check_aware),
+        PlainSerializer(_dump_schedule, return_type=str),
+    ]
 ]
