@@ -11,6 +11,7 @@ from pydantic import (
     PlainSerializer,
     Strict,
     StrictBool,
+    StrictFloat,
     StrictInt,
     StrictStr,
 )
@@ -22,6 +23,7 @@ from .._dates import format_schedule
 __all__ = [
     "AiOptimiser",
     "Content",
+    "Number",
     "DeliveryReportUrl",
     "OptionalSchedule",
     "Schedule",
@@ -104,3 +106,16 @@ AiOptimiser = Annotated[
     Optional[StrictBool],
     Field(description="Use the AI Optimiser near a credit boundary (account default)."),
 ]
+
+
+def _integral(value: Any) -> Any:
+    # 34.0 is the number 34: give callers the int they would get from an integer field.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: A response field the upstream document types as ``number`` but the API fills with whole
+#: numbers (error and failure codes): integral values decode to ``int``, fractions to ``float``,
+#: so a server (or a mock) sending ``34.5`` is read rather than refused.
+Number = Annotated[Union[StrictInt, StrictFloat], BeforeValidator(_integral)]
