@@ -11,7 +11,6 @@ from pydantic import (
     PlainSerializer,
     Strict,
     StrictBool,
-    StrictFloat,
     StrictInt,
     StrictStr,
 )
@@ -118,4 +117,4 @@ def _integral(value: Any) -> Any:
 #: A response field the upstream document types as ``number`` but the API fills with whole
 #: numbers (error and failure codes): integral values decode to ``int``, fractions to ``float``,
 #: so a server (or a mock) sending ``34.5`` is read rather than refused.
-Number = Annotated[Union[StrictInt, StrictFloat], BeforeValidator(_integral)]
+Number = Annotated[Union[int, float], BeforeValidator(_integral)]
