@@ -22,6 +22,7 @@ from .exceptions import ApiValueError
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_POOL_MAXSIZE",
     "DEFAULT_TIMEOUT",
     "Configuration",
     "TimeoutSetting",
@@ -40,6 +41,9 @@ DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: A timeout as users give it: seconds for both phases, ``(connect, read)``, a ``urllib3.Timeout``,
 #: or ``None`` for no timeout at all.
 TimeoutSetting = Union[None, float, Tuple[Optional[float], Optional[float]], urllib3.Timeout]
+
+#: Connections kept per host: enough for 32 threads sharing one client without reconnecting.
+DEFAULT_POOL_MAXSIZE = 32
 
 _ENV_TOKEN = "SMSWORKS_TOKEN"
 _ENV_BASE_URL = "SMSWORKS_BASE_URL"
@@ -110,25 +114,25 @@ class Configuration:
         ca_cert_data: Optional[Union[str, bytes]] = None,
         cert_file: Optional[str] = None,
         key_file: Optional[str] = None,
-        *,
-        debug: Optional[bool] = None,
         verify_ssl: bool = True,
         assert_hostname: Optional[Union[str, bool]] = None,
         tls_server_name: Optional[str] = None,
+        connection_pool_maxsize: Optional[int] = None,
         proxy: Optional[str] = None,
+        no_proxy: Optional[str] = None,
         proxy_headers: Optional[Dict[str, str]] = None,
         proxy_ssl_context: Optional[ssl.SSLContext] = None,
-        no_proxy: Optional[str] = None,
-        socket_options: Optional[List[Tuple[int, int, int]]] = None,
         safe_chars_for_path_param: str = "",
+        client_side_validation: bool = True,
+        socket_options: Optional[List[Tuple[int, int, int]]] = None,
         datetime_format: str = "%Y-%m-%dT%H:%M:%S.%f%z",
         date_format: str = "%Y-%m-%d",
+        *,
+        debug: Optional[bool] = None,
         timeout: TimeoutSetting = DEFAULT_TIMEOUT,
         allow_insecure_http: bool = False,
-        client_side_validation: bool = True,
         normalize_uk_numbers: bool = True,
         duplicate_destinations: str = "error",
-        connection_pool_maxsize: int = 32,
         max_response_bytes: Optional[int] = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         env_host = os.environ.get(_ENV_BASE_URL)
@@ -160,7 +164,9 @@ class Configuration:
         self.proxy_ssl_context = proxy_ssl_context
         self.no_proxy = no_proxy
         self.socket_options = socket_options
-        self.connection_pool_maxsize = connection_pool_maxsize
+        self.connection_pool_maxsize = (
+            DEFAULT_POOL_MAXSIZE if connection_pool_maxsize is None else connection_pool_maxsize
+        )
         self.max_response_bytes = max_response_bytes
         self.safe_chars_for_path_param = safe_chars_for_path_param
 
