@@ -93,9 +93,7 @@ def ensure(
         "--package-name",
         PACKAGE,
         "--global-property",
-        "apiTests={0},modelTests={0},apiDocs=false,modelDocs=false".format(
-            str(with_tests).lower()
-        ),
+        "apiTests={0},modelTests={0},apiDocs=false,modelDocs=false".format(str(with_tests).lower()),
     ]
     try:
         done = subprocess.run(
@@ -128,6 +126,10 @@ def _prune(keep: Path) -> None:
     """
     kept_tests = (keep / "test").is_dir()
     for entry in CACHE_ROOT.iterdir():
-        if entry != keep and entry.is_dir() and re.fullmatch(r"[0-9a-f]{16}", entry.name):
-            if (entry / "test").is_dir() == kept_tests:
-                shutil.rmtree(entry, ignore_errors=True)
+        if (
+            entry != keep
+            and entry.is_dir()
+            and re.fullmatch(r"[0-9a-f]{16}", entry.name)
+            and (entry / "test").is_dir() == kept_tests
+        ):
+            shutil.rmtree(entry, ignore_errors=True)

@@ -22,8 +22,8 @@ from .._dates import format_schedule
 __all__ = [
     "AiOptimiser",
     "Content",
-    "Number",
     "DeliveryReportUrl",
+    "Number",
     "OptionalSchedule",
     "Schedule",
     "Sender",
