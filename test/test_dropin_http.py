@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 import pytest
+import urllib3
 from fault_server import Fault, FaultServer
 from local_tls_proxy import RecordingProxy, tls_origin
 
@@ -131,6 +132,11 @@ def test_tls_keywords_reach_urllib3() -> None:
     kw = oc.rest.RESTClientObject(cfg).pool_manager.connection_pool_kw
     assert (kw["cert_file"], kw["key_file"]) == ("c.pem", "k.pem")
     assert kw["socket_options"] == options and kw["server_hostname"] == "sni.test"
+    context = ssl.create_default_context()
+    proxied = oc.Configuration(proxy="https://proxy.test:3128", proxy_ssl_context=context)
+    manager = oc.rest.RESTClientObject(proxied).pool_manager
+    assert isinstance(manager, urllib3.ProxyManager) and manager.proxy_ssl_context is context
+    assert oc.Configuration(connection_pool_maxsize=None).connection_pool_maxsize == 32
 
 
 def test_verify_ssl_false_reaches_urllib3() -> None:
