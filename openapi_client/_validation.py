@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Un
 from urllib.parse import urlsplit
 
 from . import _limits
-from .exceptions import ApiValueError
+from .exceptions import LocalValidationError
 from .models import BatchMessage, Message
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def normalize_destination(value: str, normalize_uk_numbers: bool = True) -> str:
     try:
         return _destination(value, normalize_uk_numbers)
     except _Refused as exc:
-        raise ApiValueError(f"{value!r} {exc}") from None
+        raise LocalValidationError(f"{value!r} {exc}") from None
 
 
 def _destination(raw: str, uk: bool) -> str:
@@ -221,7 +221,7 @@ class _Context:
         self.uk = bool(getattr(config, "normalize_uk_numbers", True))
         mode = getattr(config, "duplicate_destinations", "error")
         if mode not in _DUPLICATE_MODES:
-            raise ApiValueError(
+            raise LocalValidationError(
                 f"must be 'error', 'drop' or 'allow', not {mode!r}",
                 ["configuration", "duplicate_destinations"],
             )
@@ -236,7 +236,7 @@ class _Context:
             try:
                 found = _sender(value)
             except _Refused as exc:
-                raise ApiValueError(str(exc), _at(self.root, index, "sender")) from None
+                raise LocalValidationError(str(exc), _at(self.root, index, "sender")) from None
             self.senders[value] = found
         return found
 
@@ -245,13 +245,15 @@ class _Context:
             try:
                 _url(value)
             except _Refused as exc:
-                raise ApiValueError(str(exc), _at(self.root, index, "deliveryreporturl")) from None
+                raise LocalValidationError(
+                    str(exc), _at(self.root, index, "deliveryreporturl")
+                ) from None
             self.urls[value] = True
 
     def email(self, value: str, index: Optional[int], position: int) -> None:
         if value not in self.emails:
             if not _EMAIL.fullmatch(value):
-                raise ApiValueError(
+                raise LocalValidationError(
                     f"{value!r} is not an e-mail address",
                     _at(self.root, index, "responseemail", position),
                 )
@@ -261,7 +263,7 @@ class _Context:
         try:
             return _destination(raw, self.uk)
         except _Refused as exc:
-            raise ApiValueError(f"{raw!r} {exc}", path) from None
+            raise LocalValidationError(f"{raw!r} {exc}", path) from None
 
 
 def _common(
@@ -278,22 +280,22 @@ def _common(
         try:
             _content(content)
         except _Refused as exc:
-            raise ApiValueError(str(exc), _at(ctx.root, index, "content")) from None
+            raise LocalValidationError(str(exc), _at(ctx.root, index, "content")) from None
     tag = msg.tag
     if tag is not None and len(tag) > _limits.MAX_TAG_LENGTH:
-        raise ApiValueError(
+        raise LocalValidationError(
             f"is {len(tag)} characters; the limit is {_limits.MAX_TAG_LENGTH}",
             _at(ctx.root, index, "tag"),
         )
     validity = msg.validity
     if validity is not None and not _limits.MIN_VALIDITY <= validity <= _limits.MAX_VALIDITY:
-        raise ApiValueError(
+        raise LocalValidationError(
             f"must be {_limits.MIN_VALIDITY}..{_limits.MAX_VALIDITY} minutes, not {validity}",
             _at(ctx.root, index, "validity"),
         )
     ttl = msg.ttl
     if ttl is not None and ttl < 1:
-        raise ApiValueError(
+        raise LocalValidationError(
             f"must be a positive number of minutes, not {ttl} (leave it out to keep reports)",
             _at(ctx.root, index, "ttl"),
         )
@@ -305,19 +307,19 @@ def _common(
 
 def _size(count: int, limit: Optional[int], what: str, path: List[PathItem], hint: str) -> None:
     if count == 0:
-        raise ApiValueError(f"must hold at least one {what}", path)
+        raise LocalValidationError(f"must hold at least one {what}", path)
     if limit is not None and count > limit:
-        raise ApiValueError(
+        raise LocalValidationError(
             f"holds {count} {what}s; the limit is {limit} per request ({hint})", path
         )
 
 
 def _duplicate_error(
     keys: Sequence[Any], key: Any, index: int, path: List[PathItem], label: str, shown: str
-) -> ApiValueError:
+) -> LocalValidationError:
     where = [i for i, k in enumerate(keys) if k == key]
     listed = ", ".join(str(i) for i in where[:10]) + (", ..." if len(where) > 10 else "")
-    return ApiValueError(
+    return LocalValidationError(
         f"{shown} appears {len(where)} times (at {label} {listed}); "
         "set Configuration(duplicate_destinations='drop') to keep only the first, or 'allow'",
         [*path, index],
@@ -360,7 +362,7 @@ def check_batch(
     given = msg.destinations
     dest_path: List[PathItem] = ["sms_message", "destinations"]
     if not given:
-        raise ApiValueError("must hold at least one recipient", dest_path)
+        raise LocalValidationError("must hold at least one recipient", dest_path)
     out = given
     joined = ",".join(given) + ","
     # One regex pass over the whole list settles the usual case (every number already plain);
@@ -428,7 +430,7 @@ def check_message_list(
         return msgs, None
     root: List[PathItem] = ["messages"]
     if not msgs:
-        raise ApiValueError("must hold at least one message", root)
+        raise LocalValidationError("must hold at least one message", root)
     ctx = _Context(config, root)
     known_emails = ctx.emails
     out: List[Message] = msgs
@@ -451,7 +453,7 @@ def check_message_list(
                 key = pair.key
                 if not key or key.isspace():
                     where = [*root, index, "metadata", metadata.index(pair), "key"]
-                    raise ApiValueError("must not be empty", where)
+                    raise LocalValidationError("must not be empty", where)
         if update:
             if out is msgs:
                 out = list(msgs)

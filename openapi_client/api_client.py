@@ -133,8 +133,12 @@ class Operation:
         return self.method == "POST"
 
 
-def _path_segment(name: str, value: Any) -> str:
-    """Percent-encode one path parameter so that it can only ever name one path segment."""
+def _path_segment(name: str, value: Any, safe: str = "") -> str:
+    """Percent-encode one path parameter so that it names one path segment.
+
+    ``safe`` (``Configuration.safe_chars_for_path_param``) lists characters the caller wants
+    left as they are; none by default.
+    """
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ApiTypeError(
             f"expected str or int, got {type(value).__name__}", [name], valid_classes=(str, int)
@@ -144,7 +148,8 @@ def _path_segment(name: str, value: Any) -> str:
         return text  # the usual batch id: nothing to check or encode
     if not text.strip():
         raise ApiValueError("must not be empty or blank", [name])
-    if text.strip() in (".", ".."):
+    pieces = text.split("/") if "/" in safe else [text]
+    if any(piece.strip() in (".", "..") for piece in pieces):
         # "." and ".." are path navigation to every server and proxy on the way, whatever the
         # encoding; no batch is called that.
         raise ApiValueError(f"{text!r} is not a valid id", [name])
@@ -152,17 +157,17 @@ def _path_segment(name: str, value: Any) -> str:
         raise ApiValueError("must not contain control characters", [name])
     # safe="" encodes "/", "?", "#" and "%" too, and non-ASCII as UTF-8 (RFC 3986 §3.3).
     try:
-        return quote(text, safe="")
+        return quote(text, safe=safe)
     except UnicodeEncodeError:
         raise ApiValueError("is not valid Unicode text (a lone surrogate)", [name]) from None
 
 
-def _expand_path(template: str, params: Optional[Mapping[str, Any]]) -> str:
+def _expand_path(template: str, params: Optional[Mapping[str, Any]], safe: str = "") -> str:
     """Fill ``{name}`` placeholders of a path with percent-encoded parameters."""
     path = template
     if params:
         for name, value in params.items():
-            path = path.replace("{" + name + "}", _path_segment(name, value))
+            path = path.replace("{" + name + "}", _path_segment(name, value, safe))
     return path
 
 
@@ -364,7 +369,7 @@ class ApiClient:
         """Run ``op``; returns ``ApiResponse`` (preload) or the raw urllib3 response."""
         cfg = self.configuration
         host = cfg.host if _host_index is None else cfg.get_host_from_settings(_host_index)
-        url = host + _expand_path(op.path, path_params)
+        url = host + _expand_path(op.path, path_params, cfg.safe_chars_for_path_param)
 
         headers = dict(self.default_headers)
         headers["Accept"] = _ACCEPT
@@ -520,10 +525,11 @@ class ApiClient:
         _request_auth: Optional[Mapping[str, Any]] = None,
     ) -> Tuple[str, str, Dict[str, str], Optional[bytes], Any]:
         """Build ``(method, url, headers, body, post_params)`` for ``call_api``."""
-        url = (_host or self.configuration.host).rstrip("/")
-        url += _expand_path(resource_path, path_params)
+        cfg = self.configuration
+        url = (_host or cfg.host).rstrip("/")
+        url += _expand_path(resource_path, path_params, cfg.safe_chars_for_path_param)
         if query_params:
-            url += "?" + urlencode([(k, str(v)) for k, v in query_params])
+            url += "?" + urlencode([(k, self._query_value(v)) for k, v in query_params])
         headers = dict(self.default_headers)
         with_auth = auth_settings is None or "JWT" in auth_settings
         self._add_headers(headers, header_params, _request_auth, with_auth=with_auth)
@@ -533,6 +539,14 @@ class ApiClient:
             headers.setdefault("Content-Type", "application/json")
         self._check_origin(url, "Authorization" in headers)
         return method, url, headers, payload, post_params
+
+    def _query_value(self, value: Any) -> str:
+        # Dates in a query are written with the configured formats, as generated clients do.
+        if isinstance(value, _dt.datetime):
+            return value.strftime(self.configuration.datetime_format)
+        if isinstance(value, _dt.date):
+            return value.strftime(self.configuration.date_format)
+        return str(value)
 
     def call_api(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import ssl
 import sys
 import threading
 from typing import Any, ClassVar, Dict, List, Optional, Tuple, Union
@@ -21,6 +22,7 @@ from .exceptions import ApiValueError
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_POOL_MAXSIZE",
     "DEFAULT_TIMEOUT",
     "Configuration",
     "TimeoutSetting",
@@ -39,6 +41,9 @@ DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: A timeout as users give it: seconds for both phases, ``(connect, read)``, a ``urllib3.Timeout``,
 #: or ``None`` for no timeout at all.
 TimeoutSetting = Union[None, float, Tuple[Optional[float], Optional[float]], urllib3.Timeout]
+
+#: Connections kept per host: enough for 32 threads sharing one client without reconnecting.
+DEFAULT_POOL_MAXSIZE = 32
 
 _ENV_TOKEN = "SMSWORKS_TOKEN"
 _ENV_BASE_URL = "SMSWORKS_BASE_URL"
@@ -70,6 +75,19 @@ class Configuration:
         client_side_validation: check the API's documented limits before sending (types are
             always checked).
         max_response_bytes: the largest response body read (64 MiB); ``None`` for no limit.
+        verify_ssl: verify the server's TLS certificate (on by default; off warns).
+        cert_file, key_file: a client certificate and its key, for TLS client authentication.
+        assert_hostname, tls_server_name: the name the certificate must carry / the SNI name
+            sent, when they differ from the host's.
+        proxy, proxy_headers, proxy_ssl_context: an HTTP(S) proxy to send through, headers for
+            it (e.g. ``Proxy-Authorization``), and the TLS context for an ``https://`` proxy.
+        no_proxy: comma-separated hosts, domains (``.example.com``), IP networks or ``*`` that
+            are reached directly, not through ``proxy``.
+        socket_options: ``setsockopt`` triples for every new connection.
+        safe_chars_for_path_param: characters left unencoded in path parameters (none by
+            default).
+        datetime_format, date_format: how ``datetime``/``date`` query parameters are written
+            by ``ApiClient.param_serialize``.
 
     The other keyword arguments of openapi-generator's ``Configuration`` are accepted and kept
     (``username``, ``password``, ``access_token``, ``server_index``, ...); the API uses none.
@@ -94,14 +112,27 @@ class Configuration:
         ssl_ca_cert: Optional[str] = None,
         retries: Union[int, urllib3.Retry, Any, None] = None,
         ca_cert_data: Optional[Union[str, bytes]] = None,
+        cert_file: Optional[str] = None,
+        key_file: Optional[str] = None,
+        verify_ssl: bool = True,
+        assert_hostname: Optional[Union[str, bool]] = None,
+        tls_server_name: Optional[str] = None,
+        connection_pool_maxsize: Optional[int] = None,
+        proxy: Optional[str] = None,
+        no_proxy: Optional[str] = None,
+        proxy_headers: Optional[Dict[str, str]] = None,
+        proxy_ssl_context: Optional[ssl.SSLContext] = None,
+        safe_chars_for_path_param: str = "",
+        client_side_validation: bool = True,
+        socket_options: Optional[List[Tuple[int, int, int]]] = None,
+        datetime_format: str = "%Y-%m-%dT%H:%M:%S.%f%z",
+        date_format: str = "%Y-%m-%d",
         *,
         debug: Optional[bool] = None,
         timeout: TimeoutSetting = DEFAULT_TIMEOUT,
         allow_insecure_http: bool = False,
-        client_side_validation: bool = True,
         normalize_uk_numbers: bool = True,
         duplicate_destinations: str = "error",
-        connection_pool_maxsize: int = 32,
         max_response_bytes: Optional[int] = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         env_host = os.environ.get(_ENV_BASE_URL)
@@ -121,19 +152,23 @@ class Configuration:
         self.password = password
         self.access_token = access_token
 
-        self.verify_ssl = True
+        self.verify_ssl = verify_ssl
         self.ssl_ca_cert = ssl_ca_cert
         self.ca_cert_data = ca_cert_data
-        self.cert_file: Optional[str] = None
-        self.key_file: Optional[str] = None
-        self.assert_hostname: Optional[Union[str, bool]] = None
-        self.tls_server_name: Optional[str] = None
-        self.proxy: Optional[str] = None
-        self.proxy_headers: Optional[Dict[str, str]] = None
-        self.socket_options: Optional[List[Tuple[int, int, int]]] = None
-        self.connection_pool_maxsize = connection_pool_maxsize
+        self.cert_file = cert_file
+        self.key_file = key_file
+        self.assert_hostname = assert_hostname
+        self.tls_server_name = tls_server_name
+        self.proxy = proxy
+        self.proxy_headers = proxy_headers
+        self.proxy_ssl_context = proxy_ssl_context
+        self.no_proxy = no_proxy
+        self.socket_options = socket_options
+        self.connection_pool_maxsize = (
+            DEFAULT_POOL_MAXSIZE if connection_pool_maxsize is None else connection_pool_maxsize
+        )
         self.max_response_bytes = max_response_bytes
-        self.safe_chars_for_path_param = ""
+        self.safe_chars_for_path_param = safe_chars_for_path_param
 
         self.retries = retries
         self.timeout = timeout
@@ -142,8 +177,8 @@ class Configuration:
         self.normalize_uk_numbers = normalize_uk_numbers
         self.duplicate_destinations = duplicate_destinations
 
-        self.datetime_format = "%Y-%m-%dT%H:%M:%S.%f%z"
-        self.date_format = "%Y-%m-%d"
+        self.datetime_format = datetime_format
+        self.date_format = date_format
         self.logger_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
         self._debug = False
         self._debug_handler: Optional[logging.Handler] = None
@@ -163,8 +198,13 @@ class Configuration:
         self.server_index = None
 
     def get_host_settings(self) -> List[Dict[str, Any]]:
-        """The servers the API is known at (one: the production API)."""
-        return [{"url": DEFAULT_HOST, "description": "The SMS Works API", "variables": {}}]
+        """The servers ``_host_index`` chooses from: one, the configured ``host``.
+
+        openapi-generator's clients list the document's servers here, so ``_host_index=0`` could
+        send to the production API while ``host`` points at a test server. Only the host the user
+        configured (the production API by default) is ever offered.
+        """
+        return [{"url": self._base_path, "description": "The configured host", "variables": {}}]
 
     def get_host_from_settings(
         self,

@@ -22,14 +22,24 @@
           │    └── ApiTimeoutError             connecting or reading timed out
           └── SendOutcomeUnknownError          a send may or may not have gone out
 
+    LocalValidationError (ApiValueError + BadRequestException)   a request the API would refuse
+                                                                   with 400, refused before sending
+
 ``except ApiException`` catches every failure of a call that was attempted. Input refused before
 sending raises ``ApiValueError`` / ``ApiTypeError``, which are ``ValueError`` / ``TypeError`` as in
-every openapi-generator client.
+every openapi-generator client. When the refusal is one of the API's own rules (a limit, a
+missing schedule, a duplicate destination) it is a ``LocalValidationError``: also a
+``BadRequestException`` with ``status`` 400, so code that handles the server's 400 handles it too.
+A value of the wrong Python type stays an ``ApiTypeError`` only: that is a bug in the calling
+code, not a request the API would answer.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Type, Union
+
+from urllib3 import HTTPHeaderDict
 
 if TYPE_CHECKING:
     from .models.error_model import ErrorModel
@@ -50,6 +60,7 @@ __all__ = [
     "ConflictException",
     "ForbiddenException",
     "InsufficientCreditsException",
+    "LocalValidationError",
     "NotFoundException",
     "OpenApiException",
     "RateLimitException",
@@ -158,7 +169,8 @@ class ApiException(OpenApiException):
         self.reason = reason
         self.body = body
         self.data = data
-        self.headers: Dict[str, str] = dict(headers or {})
+        # Case-insensitive, as the urllib3 headers generated clients expose.
+        self.headers: HTTPHeaderDict = HTTPHeaderDict(headers or {})
         super().__init__(self.__str__())
 
     @property
@@ -239,10 +251,7 @@ class RateLimitException(ApiException):
     @property
     def retry_after(self) -> Optional[str]:
         """The raw ``Retry-After`` header, if the server sent one."""
-        for key, value in self.headers.items():
-            if key.lower() == "retry-after":
-                return value
-        return None
+        return self.headers.get("Retry-After")
 
 
 class ServiceException(ApiException):
@@ -307,6 +316,38 @@ class SendOutcomeUnknownError(ApiException):
             "been delivered. It was not retried, to avoid sending twice; check the batch before "
             "sending again."
         )
+
+
+class LocalValidationError(ApiValueError, BadRequestException):
+    """A request broke one of the API's rules and was refused before anything was sent.
+
+    It is an ``ApiValueError`` (``str(exc)`` starts with the field, e.g.
+    ``messages[12].sender: ...``) and a ``BadRequestException`` with ``status`` 400, so code
+    written for a client that lets the server answer 400 catches it. ``body`` is JSON text
+    holding the message, the field (``field``), the index of the offending item (``index``, or
+    null) and ``"sent": false``; ``headers`` is empty and ``data`` is ``None``.
+    """
+
+    def __init__(self, msg: str, path_to_item: Optional[Sequence[PathItem]] = None) -> None:
+        # Neither parent's __init__ is called: each would fill the other's fields its own way.
+        text = self._with_path(msg, path_to_item)
+        Exception.__init__(self, text)
+        index = next((p for p in path_to_item or () if isinstance(p, int)), None)
+        self.status = 400
+        self.reason = "Bad Request (refused by the SDK; nothing was sent)"
+        self.body = json.dumps(
+            {
+                "message": f"not sent: {text}",
+                "field": render_path(path_to_item) or None,
+                "index": index,
+                "sent": False,
+            }
+        )
+        self.data = None
+        self.headers = HTTPHeaderDict()
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 _STATUS_CLASSES: Dict[int, Type[ApiException]] = {

@@ -181,9 +181,16 @@ class RESTClientObject:
             kwargs["server_hostname"] = cfg.tls_server_name
         if cfg.socket_options is not None:
             kwargs["socket_options"] = cfg.socket_options
+        self._direct: Optional[urllib3.PoolManager] = None
         if cfg.proxy:
+            if cfg.no_proxy:
+                # Hosts listed in no_proxy are reached without the proxy, through a plain pool.
+                self._direct = urllib3.PoolManager(**kwargs)
             return urllib3.ProxyManager(
-                proxy_url=cfg.proxy, proxy_headers=cfg.proxy_headers, **kwargs
+                proxy_url=cfg.proxy,
+                proxy_headers=cfg.proxy_headers,
+                proxy_ssl_context=cfg.proxy_ssl_context,
+                **kwargs,
             )
         return urllib3.PoolManager(**kwargs)
 
@@ -215,12 +222,30 @@ class RESTClientObject:
             with self._lock:
                 pool = self._pools.get(key)
                 if pool is None:
-                    parsed = parse_url(url)
-                    pool = self.pool_manager.connection_from_host(
-                        parsed.host, port=parsed.port, scheme=parsed.scheme
-                    )
+                    pool = self._new_pool(url)
                     self._pools[key] = pool
+        if isinstance(pool, _ForwardingProxyPool):
+            # RFC 9112 §3.2.2: a request to a forwarding proxy names its target in absolute
+            # form; the origin-form path alone would leave the proxy guessing the host.
+            return pool, url
         return pool, path
+
+    def _new_pool(self, url: str) -> Any:
+        parsed = parse_url(url)
+        manager = self.pool_manager
+        if isinstance(manager, urllib3.ProxyManager):
+            if self._direct is not None and bypasses_proxy(
+                parsed.host or "", self._configuration.no_proxy
+            ):
+                manager = self._direct
+            elif parsed.scheme == "http":
+                # Plain http goes to the proxy as a forwarded request (https is tunnelled with
+                # CONNECT by urllib3, and needs nothing from us).
+                pool = manager.connection_from_host(
+                    parsed.host, port=parsed.port, scheme=parsed.scheme
+                )
+                return _ForwardingProxyPool(pool, self._configuration.proxy_headers)
+        return manager.connection_from_host(parsed.host, port=parsed.port, scheme=parsed.scheme)
 
     def _after_fork(self) -> None:
         # The parent's sockets are inherited by a forked child. Using one from both processes
@@ -341,3 +366,58 @@ class RESTClientObject:
         with self._lock:
             self._pools = {}
             self.pool_manager.clear()
+            if self._direct is not None:
+                self._direct.clear()
+
+
+class _ForwardingProxyPool:
+    """The proxy's pool, for plain-http requests it forwards: adds the proxy's own headers."""
+
+    def __init__(self, pool: Any, proxy_headers: Optional[Mapping[str, str]]) -> None:
+        self._pool = pool
+        self._proxy_headers = dict(proxy_headers or {})
+
+    def urlopen(
+        self, method: str, url: str, headers: Optional[Mapping[str, str]] = None, **kw: Any
+    ) -> Any:
+        merged = dict(self._proxy_headers)
+        merged.update(headers or {})
+        return self._pool.urlopen(method, url, headers=merged, **kw)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def bypasses_proxy(host: str, no_proxy: Optional[str]) -> bool:
+    """Whether ``host`` is reached directly according to a ``no_proxy`` list.
+
+    Entries are comma-separated: ``*`` (every host), a host or domain (``example.com`` also
+    covers ``api.example.com``; a leading dot is allowed), or an IP address or network
+    (``10.0.0.0/8``).
+    """
+    if not no_proxy:
+        return False
+    host = host.strip("[]").lower().rstrip(".")
+    try:
+        import ipaddress
+
+        address: Any = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    for raw in no_proxy.split(","):
+        entry = raw.strip().lower()
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        if address is not None:
+            try:
+                if address in ipaddress.ip_network(entry.strip("[]"), strict=False):
+                    return True
+            except ValueError:
+                pass
+            continue
+        domain = entry.lstrip(".").rstrip(".")
+        if host == domain or host.endswith("." + domain):
+            return True
+    return False

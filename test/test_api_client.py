@@ -301,7 +301,8 @@ def test_extra_headers_content_type_and_host_index(fake: Any) -> None:
     with pytest.raises(oc.ApiValueError, match="_host_index"):
         api.batch_send_post(BATCH, _host_index=3)
     api.batch_send_post(BATCH, _host_index=0)
-    assert transport.calls[-1]["url"] == "https://api.thesmsworks.co.uk/v1/batch/send"
+    # Entry 0 is the configured host, never the production API behind the user's back.
+    assert transport.calls[-1]["url"] == HOST + "/batch/send"
     assert len(transport.calls) == 2
 
 

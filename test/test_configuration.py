@@ -37,7 +37,9 @@ def test_defaults_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_host_settings() -> None:
     cfg = oc.Configuration(host="https://h/v1")
     assert cfg.get_host_from_settings(None) == "https://h/v1"
-    assert cfg.get_host_from_settings(0) == DEFAULT_HOST
+    # Entry 0 is the configured host: an index never leads to a host nobody configured.
+    assert cfg.get_host_from_settings(0) == "https://h/v1"
+    assert oc.Configuration().get_host_from_settings(0) == DEFAULT_HOST
     with pytest.raises(oc.ApiValueError, match="host index"):
         cfg.get_host_from_settings(1)
 

@@ -16,7 +16,7 @@ from .. import _validation
 from ..api_client import ApiClient, Operation
 from ..api_response import ApiResponse
 from ..configuration import TimeoutSetting
-from ..exceptions import ApiValueError
+from ..exceptions import LocalValidationError
 from ..models import (
     BatchMessage,
     BatchMessageResponse,
@@ -47,7 +47,7 @@ class RequestOptions(TypedDict, total=False):
 
 def _require_schedule(msg: BatchMessage, config: Any) -> BatchMessage:
     if msg.schedule is None or (isinstance(msg.schedule, str) and not msg.schedule.strip()):
-        raise ApiValueError("required to schedule a batch", ["sms_message", "schedule"])
+        raise LocalValidationError("required to schedule a batch", ["sms_message", "schedule"])
     return _validation.check_batch_message(msg, config)
 
 

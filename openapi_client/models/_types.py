@@ -24,6 +24,7 @@ __all__ = [
     "Content",
     "DeliveryReportUrl",
     "Destination",
+    "Number",
     "OptionalSchedule",
     "OptionalTimestamp",
     "Schedule",
@@ -136,3 +137,16 @@ OptionalTimestamp = Optional[
         PlainSerializer(_dump_schedule, return_type=str),
     ]
 ]
+
+
+def _integral(value: Any) -> Any:
+    # 34.0 is the number 34: give callers the int they would get from an integer field.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: A response field the upstream document types as ``number`` but the API fills with whole
+#: numbers (error and failure codes): integral values decode to ``int``, fractions to ``float``,
+#: so a server (or a mock) sending ``34.5`` is read rather than refused.
+Number = Annotated[Union[int, float], BeforeValidator(_integral)]

@@ -7,6 +7,7 @@ from typing import Optional
 from pydantic import Field
 
 from ._base import ResponseModel
+from ._types import Number
 
 __all__ = ["MessageResponseFailurereason"]
 
@@ -14,7 +15,7 @@ __all__ = ["MessageResponseFailurereason"]
 class MessageResponseFailurereason(ResponseModel):
     """The network's reason for a failed message. Codes are not published by the API."""
 
-    code: Optional[int] = Field(default=None, description="Numeric failure code, e.g. 34.")
+    code: Optional[Number] = Field(default=None, description="Numeric failure code, e.g. 34.")
     details: Optional[str] = Field(default=None, description="Text, e.g. 'Handset error'.")
     permanent: Optional[bool] = Field(
         default=None, description="True when sending again to this number will not help."
