@@ -61,7 +61,13 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from ._batching import ChunkedSendError, ChunkedSendReport, ChunkResult, ProgressInfo
+    from ._batching import (
+        ChunkedSendError,
+        ChunkedSendReport,
+        ChunkResult,
+        ProgressInfo,
+        ReportAlreadyResumedError,
+    )
     from .sandbox import Sandbox
     from .sms import (
         CreditEstimate,
@@ -81,6 +87,7 @@ _LAZY = {
     "ChunkedSendReport": "._batching",
     "ChunkResult": "._batching",
     "ProgressInfo": "._batching",
+    "ReportAlreadyResumedError": "._batching",
     "Sandbox": ".sandbox",
     "CreditEstimate": ".sms",
     "SegmentCount": ".sms",
@@ -147,6 +154,7 @@ __all__ = [
     "OpenApiException",
     "ProgressInfo",
     "RateLimitException",
+    "ReportAlreadyResumedError",
     "RetryPolicy",
     "Sandbox",
     "ScheduledBatchResponse",
