@@ -153,7 +153,7 @@ class ChunkedSendReport:
     unsent_indices: List[int] = field(default_factory=list)
     dropped_indices: List[int] = field(default_factory=list)
     error: Optional[str] = None
-    _destinations: Dict[int, str] = field(default_factory=dict, repr=False)
+    _destinations: Dict[int, str] = field(default_factory=dict, repr=False, compare=False)
     _content_key: str = field(default="", repr=False)
     _recipients_key: str = field(default="", repr=False)
     _used: bool = field(default=False, repr=False, compare=False)
@@ -607,6 +607,8 @@ def _run(
             offset += len(piece)
             if progress is not None:
                 progress(ProgressInfo(number + 1, chunks_total, offset, len(todo)))
+        report.unsent_indices = todo[offset:]
+        return report
     except ChunkedSendError:
         raise
     except BaseException as exc:
@@ -618,8 +620,6 @@ def _run(
         with contextlib.suppress(AttributeError, TypeError):
             exc.report = report  # type: ignore[attr-defined]
         raise
-    report.unsent_indices = todo[offset:]
-    return report
 
 
 def _settle(report: ChunkedSendReport, todo: List[int], offset: int, first: int) -> None:
