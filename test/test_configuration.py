@@ -7,7 +7,6 @@ import http.client
 import logging
 import subprocess
 import sys
-from typing import Any
 
 import pytest
 

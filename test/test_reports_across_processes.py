@@ -14,20 +14,17 @@ import pkgutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Dict, Iterator, List, Set, Type
+from typing import Any, Callable, Dict, List, Set, Type
 
 import pytest
+from chunked_workers import failing_chunked_send, numbers
 
 import openapi_client
-from openapi_client import BatchMessage, OpenApiException, ReportAlreadyResumedError
-from openapi_client import _batching
+from openapi_client import BatchMessage, OpenApiException, ReportAlreadyResumedError, _batching
 from openapi_client._batching import ChunkedSendError, ChunkedSendReport, send_many
-
-from chunked_workers import failing_chunked_send, numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,6 +98,28 @@ def test_ctrl_c_right_after_a_chunk_was_accepted_carries_the_report() -> None:
     assert_consistent(report, api.received, numbers(9))
 
 
+def _raise_at_line(
+    code: Any, step: int, exc_type: Type[BaseException], counts: Callable[[int], bool]
+) -> Any:
+    """A trace function raising ``exc_type`` at the ``step``-th counted line run in ``code``."""
+    seen = [0]
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code is not code:
+            return None
+
+        def local(frame: Any, event: str, arg: Any) -> Any:
+            if event == "line" and counts(frame.f_lineno):
+                seen[0] += 1
+                if seen[0] == step:
+                    raise exc_type()
+            return local
+
+        return local
+
+    return tracer
+
+
 @pytest.mark.parametrize("exc_type", [KeyboardInterrupt, SystemExit])
 def test_an_interrupt_at_every_step_of_the_loop_leaves_a_consistent_report(
     exc_type: Type[BaseException],
@@ -121,21 +140,7 @@ def test_an_interrupt_at_every_step_of_the_loop_leaves_a_consistent_report(
     while True:
         step += 1
         api = RecordingApi()
-        count = [0]
-
-        def tracer(frame: Any, event: str, arg: Any) -> Any:
-            if frame.f_code is not code:
-                return None
-
-            def local(frame: Any, event: str, arg: Any) -> Any:
-                if event == "line" and frame.f_lineno < handler and frame.f_lineno not in skip:
-                    count[0] += 1
-                    if count[0] == step:
-                        raise exc_type()
-                return local
-
-            return local
-
+        tracer = _raise_at_line(code, step, exc_type, lambda n: n < handler and n not in skip)
         sys.settrace(tracer)
         try:
             report = send_many(api, text(numbers(9)), chunk_size=3)  # type: ignore[arg-type]
@@ -380,7 +385,7 @@ def test_two_processes_racing_to_resume_one_file_send_the_rest_once(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for mark in ready
     ]
     # Both have loaded the file before either may resume: a real race for the claim.
@@ -430,7 +435,7 @@ def test_cli_ctrl_c_in_a_chunked_send_reports_writes_the_rest_and_exits_130(
         while len(sandbox.requests) < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
         proc.send_signal(signal.SIGINT)
-        out, rest = proc.communicate(timeout=60)
+        _, rest = proc.communicate(timeout=60)
     finally:
         proc.kill()
     err = "".join(lines) + rest
