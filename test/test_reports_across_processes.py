@@ -21,12 +21,14 @@ from typing import Any, Callable, Dict, List, Set, Type
 
 import pytest
 from chunked_workers import failing_chunked_send, numbers
+from fault_server import Fault, FaultServer
 
 import openapi_client
 from openapi_client import BatchMessage, OpenApiException, ReportAlreadyResumedError, _batching
 from openapi_client._batching import ChunkedSendError, ChunkedSendReport, send_many
 
 ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "cli-interrupt-token-0123456789"
 
 
 def text(destinations: List[str], content: str = "Spring sale") -> BatchMessage:
@@ -406,45 +408,40 @@ def test_two_processes_racing_to_resume_one_file_send_the_rest_once(
 
 
 def test_cli_ctrl_c_in_a_chunked_send_reports_writes_the_rest_and_exits_130(
-    sandbox: Any, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     numbers_file = tmp_path / "to.txt"
     numbers_file.write_text("\n".join(numbers(12_000)) + "\n")
     # The first chunk is accepted; the second one's answer is held: Ctrl-C lands in flight.
-    accepted = {"batchid": "777", "status": "SCHEDULED"}
-    sandbox.inject_fault(201, method="POST", path="/batch/send", body=accepted)
-    sandbox.inject_fault(503, method="POST", path="/batch/send", delay=5)
+    accepted = Fault("ok", status=201, body={"batchid": "777", "status": "SCHEDULED"})
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("SMSWORKS_TOKEN", None)
-    stem = tmp_path / "left"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "openapi_client", "--base-url", sandbox.url, "--token",
-         sandbox.token, "batch", "send", "--sender", "Acme", "--content", "Hi",
-         "--to-file", str(numbers_file), "--unsent-file", str(stem)],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
-    )  # fmt: skip
-    assert proc.stderr is not None
-    try:
-        lines = []
-        for line in proc.stderr:  # bounded: the held answer comes after 5 s at most
-            lines.append(line)
-            if "sent chunk 1/" in line:
-                break
-        # Ctrl-C once the second chunk has reached the server (its answer is held).
-        deadline = time.monotonic() + 30
-        while len(sandbox.requests) < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)
-        _, rest = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    err = "".join(lines) + rest
+    command = [sys.executable, "-m", "openapi_client", "--token", TOKEN, "batch", "send",
+               "--sender", "Acme", "--content", "Hi", "--to-file", str(numbers_file),
+               "--unsent-file", str(tmp_path / "left")]  # fmt: skip
+    with FaultServer("503", script=[accepted, Fault("no_headers", hold=30)]) as server:
+        proc = subprocess.Popen(
+            [*command, "--base-url", server.url],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        try:
+            # Bounded: the server holds the second answer 30 s at most, then closes.
+            assert server.wait_for_requests(2, timeout=30)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+            proc.wait(timeout=10)
     assert proc.returncode == 130, err
     assert "interrupted during a chunked send" in err
     assert "sent: 5000 of 12000 recipients in 1 batch(es): 777" in err
     assert "uncertain: 5000 recipients may or may not have been sent" in err
     assert "not sent: 2000 recipients" in err
-    assert "to send the rest: smsworks batch send --sender Acme --content Hi --to-file" in err
+    assert "to send the rest: smsworks batch send --sender Acme --content Hi" in err
     assert (tmp_path / "left.txt").read_text().split() == numbers(2000, 10_000)
     assert (tmp_path / "left.uncertain.txt").read_text().split() == numbers(5000, 5000)
-    assert "Traceback" not in err and sandbox.token not in err
+    assert "Traceback" not in err and TOKEN not in err
