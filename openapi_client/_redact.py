@@ -44,7 +44,8 @@ def remember(token: Optional[str]) -> None:
     if not token:
         return
     words = token.split()
-    forms = {token.strip(), *(words[1:] if len(words) > 1 else words)}
+    # The bare token only: hiding it hides every prefixed form too, and leaves "JWT ***" readable.
+    forms = set(words[1:] if len(words) > 1 else words)
     with _lock:
         for form in forms:
             if len(form) >= _MIN_LENGTH and form not in _known:

@@ -92,13 +92,12 @@ class Output:
         self.secrets: Set[str] = set()
 
     def hide(self, secret: Optional[str]) -> None:
-        """Never print ``secret`` (nor its bare form, when it carries the ``JWT `` prefix)."""
+        """Never print ``secret``: its bare form is hidden, so any ``JWT ``-prefixed form is too."""
         from ._redact import remember
 
         if secret:
-            self.secrets.add(secret)
-            if secret.startswith("JWT "):
-                self.secrets.add(secret[4:])
+            words = secret.split()
+            self.secrets.add(words[-1] if words else secret)
             # Known to the SDK too, so a cut made before printing redacts before cutting.
             remember(secret)
 
