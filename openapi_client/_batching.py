@@ -316,11 +316,13 @@ class ChunkedSendReport:
                 _content_key=str(data["content_key"]),
                 _recipients_key=str(data["recipients_key"]),
                 _id=str(data["id"]),
-                _saved_at=source,
+                # The claim file is named after the real path: two processes reaching one
+                # file by different names (relative, absolute, a symlink) claim the same name.
+                _saved_at=os.path.realpath(source),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ApiValueError(f"{source} is a damaged ChunkedSendReport ({exc!r})") from None
-        if data.get("resumed") or os.path.exists(_claim_file(source, report._id)):
+        if data.get("resumed") or os.path.exists(_claim_file(report._saved_at or "", report._id)):
             raise ReportAlreadyResumedError(
                 f"the report in {source} was already resumed; load the report that resume "
                 "produced instead"

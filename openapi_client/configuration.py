@@ -268,33 +268,31 @@ class Configuration:
     __str__ = __repr__
 
 
-class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever ``sys.stderr`` is when a line is written (tests swap it)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.stream = sys.stderr  # handle() holds the handler's lock while this runs
-        super().emit(record)
+_debug_lock = threading.Lock()
+_formatters: Dict[str, logging.Formatter] = {}
 
 
-_debug_handler: Optional[logging.Handler] = None
-_debug_handler_lock = threading.Lock()
-
-
-def _stderr_handler(fmt: str) -> logging.Handler:
-    global _debug_handler
-    with _debug_handler_lock:
-        if _debug_handler is None:
-            _debug_handler = _Stderr()
-            _debug_handler.setFormatter(logging.Formatter(fmt))
-        return _debug_handler
+def _write_debug(fmt: str, record: logging.LogRecord) -> None:
+    """Write ``record`` to the current ``sys.stderr`` (looked up per line: tests swap it)."""
+    with _debug_lock:
+        formatter = _formatters.get(fmt)
+        if formatter is None:
+            if len(_formatters) > 32:
+                _formatters.clear()
+            formatter = _formatters[fmt] = logging.Formatter(fmt)
+        try:
+            sys.stderr.write(formatter.format(record) + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # stderr closed or gone: debug output is best effort
+            pass
 
 
 def client_log(config: Configuration, level: int, msg: str, *args: Any) -> None:
     """Log a line of a client's work, token redacted.
 
     It goes to the package logger as usual (shown where the application's logging setup says),
-    and, when ``config.debug`` is on, straight to stderr as well: the one stderr handler is
-    never attached to a logger, so only clients that asked for debug output print it.
+    and, when ``config.debug`` is on, straight to stderr as well, in ``config.logger_format``:
+    no handler is attached to any logger, so only clients that asked for debug output print it.
     """
     debug = config.debug
     if not debug and not logger.isEnabledFor(level):
@@ -306,7 +304,7 @@ def client_log(config: Configuration, level: int, msg: str, *args: Any) -> None:
         logger.log(level, "%s", text)
     if debug:
         record = logger.makeRecord(logger.name, level, "(client)", 0, text, (), None)
-        _stderr_handler(config.logger_format).handle(record)
+        _write_debug(config.logger_format, record)
 
 
 def jwt_header_value(token: str) -> str:

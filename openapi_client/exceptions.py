@@ -106,6 +106,25 @@ def _rebuild(cls: Type[BaseException], args: Tuple[Any, ...]) -> BaseException:
     return exc
 
 
+def _scrubbed(value: Any) -> Any:
+    """``value`` (an error model, or what it holds) with every known token redacted."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_scrubbed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrubbed(item) for key, item in value.items()}
+    fields = getattr(value, "__dict__", None)
+    copy = getattr(value, "model_copy", None)
+    if isinstance(fields, dict) and callable(copy) and redact(repr(value)) != repr(value):
+        extra = getattr(value, "__pydantic_extra__", None) or {}
+        update = {key: _scrubbed(item) for key, item in {**fields, **extra}.items()}
+        return copy(update=update)
+    return value
+
+
 class OpenApiException(Exception):
     """Base of every exception the SDK raises.
 
@@ -213,7 +232,7 @@ class ApiException(OpenApiException):
         self.status = status
         self.reason = None if reason is None else redact(reason)
         self.body = None if body is None else redact(body)
-        self.data = data
+        self.data = _scrubbed(data)
         self.headers: Dict[str, str] = {
             key: redact(value) if isinstance(value, str) else value
             for key, value in (headers or {}).items()

@@ -360,8 +360,9 @@ print("resumed")
 """
 
 
+@pytest.mark.parametrize("by_other_name", [False, True])
 def test_two_processes_racing_to_resume_one_file_send_the_rest_once(
-    sandbox: Any, tmp_path: Path
+    sandbox: Any, tmp_path: Path, by_other_name: bool
 ) -> None:
     with openapi_client.ApiClient(sandbox.configuration()) as client:
         api = openapi_client.BatchMessagesApi(client)
@@ -372,6 +373,10 @@ def test_two_processes_racing_to_resume_one_file_send_the_rest_once(
     info.value.report.save(path)
     go = tmp_path / "go"
     ready = [tmp_path / f"ready{n}" for n in range(2)]
+    paths = [path, path]
+    if by_other_name:  # the same file reached through a symlink: still one claim
+        (tmp_path / "link.json").symlink_to(path)
+        paths[1] = tmp_path / "link.json"
     procs = [
         subprocess.Popen(
             [
@@ -380,7 +385,7 @@ def test_two_processes_racing_to_resume_one_file_send_the_rest_once(
                 RESUME_SCRIPT,
                 sandbox.url,
                 sandbox.token,
-                str(path),
+                str(where),
                 str(go),
                 str(mark),
             ],
@@ -388,7 +393,7 @@ def test_two_processes_racing_to_resume_one_file_send_the_rest_once(
             stderr=subprocess.PIPE,
             text=True,
         )
-        for mark in ready
+        for where, mark in zip(paths, ready)
     ]
     # Both have loaded the file before either may resume: a real race for the claim.
     deadline = time.monotonic() + 60
@@ -407,21 +412,32 @@ def test_two_processes_racing_to_resume_one_file_send_the_rest_once(
 # -- item 4: the CLI's Ctrl-C ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize("command", ["send", "any"])
 def test_cli_ctrl_c_in_a_chunked_send_reports_writes_the_rest_and_exits_130(
-    tmp_path: Path,
+    tmp_path: Path, command: str
 ) -> None:
-    numbers_file = tmp_path / "to.txt"
-    numbers_file.write_text("\n".join(numbers(12_000)) + "\n")
+    everyone = numbers(12_000)
+    if command == "send":
+        source = tmp_path / "to.txt"
+        source.write_text("\n".join(everyone) + "\n")
+        words = ["batch", "send", "--sender", "Acme", "--content", "Hi", "--to-file", str(source)]
+        noun, unsent, uncertain = "recipients", "left.txt", "left.uncertain.txt"
+        hint = "to send the rest: smsworks batch send --sender Acme --content Hi --to-file"
+    else:
+        source = tmp_path / "messages.jsonl"
+        rows = [json.dumps({"destination": n, "content": f"Hi {n}"}) for n in everyone]
+        source.write_text("\n".join(rows) + "\n")
+        words = ["batch", "any", str(source), "--sender", "Acme"]
+        noun, unsent, uncertain = "messages", "left.jsonl", "left.uncertain.jsonl"
+        hint = f"to send the rest: smsworks batch any {tmp_path / unsent}"
     # The first chunk is accepted; the second one's answer is held: Ctrl-C lands in flight.
     accepted = Fault("ok", status=201, body={"batchid": "777", "status": "SCHEDULED"})
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("SMSWORKS_TOKEN", None)
-    command = [sys.executable, "-m", "openapi_client", "--token", TOKEN, "batch", "send",
-               "--sender", "Acme", "--content", "Hi", "--to-file", str(numbers_file),
-               "--unsent-file", str(tmp_path / "left")]  # fmt: skip
+    base = [sys.executable, "-m", "openapi_client", "--token", TOKEN]
     with FaultServer("503", script=[accepted, Fault("no_headers", hold=30)]) as server:
         proc = subprocess.Popen(
-            [*command, "--base-url", server.url],
+            [*base, "--base-url", server.url, *words, "--unsent-file", str(tmp_path / "left")],
             stderr=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -438,10 +454,14 @@ def test_cli_ctrl_c_in_a_chunked_send_reports_writes_the_rest_and_exits_130(
             proc.wait(timeout=10)
     assert proc.returncode == 130, err
     assert "interrupted during a chunked send" in err
-    assert "sent: 5000 of 12000 recipients in 1 batch(es): 777" in err
-    assert "uncertain: 5000 recipients may or may not have been sent" in err
-    assert "not sent: 2000 recipients" in err
-    assert "to send the rest: smsworks batch send --sender Acme --content Hi" in err
-    assert (tmp_path / "left.txt").read_text().split() == numbers(2000, 10_000)
-    assert (tmp_path / "left.uncertain.txt").read_text().split() == numbers(5000, 5000)
+    assert f"sent: 5000 of 12000 {noun} in 1 batch(es): 777" in err
+    assert f"uncertain: 5000 {noun} may or may not have been sent" in err
+    assert f"not sent: 2000 {noun}" in err
+    assert hint in err
+    left = (tmp_path / unsent).read_text().split("\n")[:-1]
+    maybe = (tmp_path / uncertain).read_text().split("\n")[:-1]
+    if command == "any":
+        left = [json.loads(row)["destination"] for row in left]
+        maybe = [json.loads(row)["destination"] for row in maybe]
+    assert left == everyone[10_000:] and maybe == everyone[5000:10_000]
     assert "Traceback" not in err and TOKEN not in err

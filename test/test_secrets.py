@@ -491,6 +491,21 @@ def test_an_error_body_echoing_the_token_is_redacted_everywhere() -> None:
         assert_secret_absent(text, "an exception built from an echoing error body")
 
 
+def test_an_error_model_echoing_the_token_is_redacted_too() -> None:
+    echo = {"errorCode": 1000, "status": "BAD", "message": f"seen: Authorization: JWT {TOKEN}"}
+    with (
+        FaultServer(Fault("ok", status=400, body={**echo, "echo": TOKEN})) as server,
+        _session_client(server.url) as client,
+        pytest.raises(oc.BadRequestException) as info,
+    ):
+        oc.BatchMessagesApi(client).batch_send_post(BATCH)
+    exc = info.value
+    assert exc.error_code == 1000 and exc.message == "seen: Authorization: JWT ***"
+    assert exc.data.model_extra == {"echo": "***"}  # type: ignore[union-attr]
+    for text in exception_texts(exc):
+        assert_secret_absent(text, "an exception with an echoing error model")
+
+
 def test_the_cli_redacts_before_it_cuts_so_no_piece_of_the_token_is_printed() -> None:
     import subprocess
     import sys
