@@ -13,6 +13,11 @@ request and has no idempotency key. ``send_many`` and ``any_many`` (exposed as
 4. on ``resume=report``, send only what is recorded as not sent. An uncertain chunk is never
    sent again by these functions; after checking it yourself, ``report.assume_uncertain_unsent()``
    hands it back for sending.
+
+Whatever stops the loop (a failed chunk, Ctrl-C, a failing ``progress`` callback), the report
+leaves with the exception: a chunk counts as uncertain from before its request can go out until
+its answer is read. A report is resumed at most once, whichever copy of it is given (pickled,
+or saved with ``ChunkedSendReport.save`` and loaded, by any number of processes).
 """
 
 from __future__ import annotations
@@ -131,8 +136,9 @@ class ChunkedSendReport:
     sent again unless you call ``assume_uncertain_unsent()`` first.
 
     A report can be resumed once: the resume returns (or raises with) the next report, and the
-    old one is refused from then on, since resuming it again would repeat what the first resume
-    sent.
+    old one is refused from then on (``ReportAlreadyResumedError``), since resuming it again
+    would repeat what the first resume sent. That holds for its copies too: unpickled ones in
+    the same process, and files written by ``save()`` and read by ``load()`` in any process.
 
     Attributes:
         operation: ``"batch_send"`` or ``"batch_any"``.
@@ -226,12 +232,18 @@ class ChunkedSendReport:
         """
         _check_fresh(self, None)
         back = [i for chunk in self.uncertain_chunks for i in chunk.indices]
+        numbers = {
+            i: number
+            for chunk in self.uncertain_chunks
+            for i, number in zip(chunk.indices, chunk.destinations)
+        }
         decided = dataclasses.replace(
             self,
             chunks=list(self.chunks),
             uncertain_chunks=[],
             unsent_indices=sorted([*self.unsent_indices, *back]),
             dropped_indices=list(self.dropped_indices),
+            _destinations={**self._destinations, **numbers},
             _id=_new_id(),
             _saved_at=None,
         )
@@ -312,7 +324,11 @@ class ChunkedSendReport:
                 unsent_indices=unsent,
                 dropped_indices=[int(i) for i in data["dropped_indices"]],
                 error=data.get("error"),
-                _destinations=dict(zip(unsent, map(str, data["unsent_destinations"]))),
+                _destinations={
+                    i: str(number)
+                    for i, number in zip(unsent, data["unsent_destinations"])
+                    if number is not None
+                },
                 _content_key=str(data["content_key"]),
                 _recipients_key=str(data["recipients_key"]),
                 _id=str(data["id"]),

@@ -320,6 +320,32 @@ def test_two_unpickled_copies_cannot_both_resume() -> None:
     assert len([n for batch in api.received.values() for n in batch]) == 9
 
 
+def test_a_report_handed_back_by_assume_uncertain_unsent_saves_and_loads_whole(
+    tmp_path: Path,
+) -> None:
+    api = RecordingApi()
+    original = api.batch_send_post
+
+    def post(body: BatchMessage, **kwargs: Any) -> Any:
+        if len(api.received) == 1:
+            raise openapi_client.SendOutcomeUnknownError("read timed out", method="POST", url="u")
+        return original(body)
+
+    api.batch_send_post = post  # type: ignore[method-assign]
+    with pytest.raises(ChunkedSendError) as info:
+        send_many(api, text(numbers(9)), chunk_size=3)  # type: ignore[arg-type]
+    path = tmp_path / "r.json"
+    info.value.report.save(path)
+    decided = ChunkedSendReport.load(path).assume_uncertain_unsent()
+    assert decided.unsent == numbers(6, 3)
+    decided.save(path)  # the decision replaces the file; the old report is spent
+    loaded = ChunkedSendReport.load(path)
+    assert loaded.unsent == numbers(6, 3) and loaded == decided
+    api.batch_send_post = original  # type: ignore[method-assign]
+    send_many(api, text(numbers(9)), chunk_size=3, resume=loaded)  # type: ignore[arg-type]
+    assert sorted(n for batch in api.received.values() for n in batch) == numbers(9)
+
+
 def test_unknown_versions_and_other_files_are_refused(tmp_path: Path) -> None:
     report = _failed_report(RecordingApi())
     path = tmp_path / "r.json"

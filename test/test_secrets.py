@@ -525,6 +525,19 @@ def test_the_cli_redacts_before_it_cuts_so_no_piece_of_the_token_is_printed() ->
         assert TOKEN[:prefix] not in done.stderr
 
 
+def test_log_lines_are_redacted(capfd: pytest.CaptureFixture[str], all_logs: io.StringIO) -> None:
+    from openapi_client.configuration import client_log
+
+    with _session_client("http://127.0.0.1:9/v1") as client:
+        client._auth_header(None)  # the client now knows its token
+        cfg = client.configuration
+        cfg.debug = True
+        client_log(cfg, logging.INFO, "retrying %s: server said %r", "GET", f"JWT {TOKEN}")
+    out, err = capfd.readouterr()
+    assert "server said 'JWT ***'" in err and "server said 'JWT ***'" in all_logs.getvalue()
+    assert_secret_absent(out + err + all_logs.getvalue(), "log lines")
+
+
 def test_debug_output_belongs_to_the_clients_that_asked_for_it(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
