@@ -138,6 +138,7 @@ def test_an_interrupt_at_every_step_of_the_loop_leaves_a_consistent_report(
     lines, first_line = inspect.getsourcelines(_batching._run)
     handler = first_line + next(i for i, x in enumerate(lines) if "except ChunkedSendError" in x)
     skip = {first_line + i for i, x in enumerate(lines) if x.strip() == "try:"}
+    previous = sys.gettrace()  # coverage's tracer, when it runs: put back after each step
     step = 0
     while True:
         step += 1
@@ -147,7 +148,7 @@ def test_an_interrupt_at_every_step_of_the_loop_leaves_a_consistent_report(
         try:
             report = send_many(api, text(numbers(9)), chunk_size=3)  # type: ignore[arg-type]
         except exc_type as exc:
-            sys.settrace(None)
+            sys.settrace(previous)
             report = getattr(exc, "report", None)
             if report is None:  # only before the loop starts, when nothing was sent
                 assert api.received == {}, f"step {step}: sent, but no report"
@@ -156,7 +157,7 @@ def test_an_interrupt_at_every_step_of_the_loop_leaves_a_consistent_report(
             assert report.error
             continue
         finally:
-            sys.settrace(None)
+            sys.settrace(previous)
         assert report.complete and step > 20
         break
 
