@@ -10,7 +10,6 @@ headers in its error body cannot put the token into ``str(exc)``.
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Dict, Iterable, Optional
 
@@ -48,11 +47,9 @@ def remember(token: Optional[str]) -> None:
     forms = set(words[1:] if len(words) > 1 else words)
     with _lock:
         for form in forms:
-            if len(form) >= _MIN_LENGTH and form not in _known:
+            if len(form) >= _MIN_LENGTH:
+                _known.pop(form, None)  # the newest last: the oldest is forgotten first
                 _known[form] = None
-                escaped = json.dumps(form)[1:-1]
-                if escaped != form:
-                    _known[escaped] = None
         while len(_known) > _KEEP:
             del _known[next(iter(_known))]
 

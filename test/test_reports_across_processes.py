@@ -355,6 +355,9 @@ def test_unknown_versions_and_other_files_are_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({**data, "version": 2}))
     with pytest.raises(openapi_client.ApiValueError, match="version 2"):
         ChunkedSendReport.load(path)
+    path.write_text("{not json")
+    with pytest.raises(openapi_client.ApiValueError, match="not JSON"):
+        ChunkedSendReport.load(path)
     path.write_text("[1, 2]")
     with pytest.raises(openapi_client.ApiValueError, match="not a saved ChunkedSendReport"):
         ChunkedSendReport.load(path)

@@ -562,3 +562,20 @@ def test_debug_output_belongs_to_the_clients_that_asked_for_it(
         assert "/batch/424242" not in get_with(many[-1])
         assert get_with(many[1]).count("/batch/424242 -> 404") == 1
     assert_secret_absent(loud, "debug output")
+
+
+def test_cut_redacts_first_and_leaves_no_start_of_a_token() -> None:
+    from openapi_client import _redact
+
+    _redact.remember(f"JWT {TOKEN}")
+    whole = "x" * 290 + TOKEN + " tail" * 30
+    assert _redact.cut(whole, 300) == "x" * 290 + "***" + " tail t"
+    # An echo that was itself cut holds only the start of the token: a cut there drops it.
+    partial = "x" * 290 + TOKEN[:30] + "y" * 50
+    assert _redact.cut(partial, 300) == "x" * 290 + "***"
+    assert _redact.cut("short text", 300) == "short text"
+    # Too short to be a token: left alone rather than garbling ordinary text.
+    _redact.remember("abc")
+    assert _redact.redact("abc abc") == "abc abc"
+    assert _redact.redact("") == ""
+    _redact.remember(None)
