@@ -76,7 +76,13 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from ._batching import ChunkedSendError, ChunkedSendReport, ChunkResult, ProgressInfo
+    from ._batching import (
+        ChunkedSendError,
+        ChunkedSendReport,
+        ChunkResult,
+        ProgressInfo,
+        ReportAlreadyResumedError,
+    )
     from .sandbox import Sandbox
     from .sms import (
         CreditEstimate,
@@ -96,6 +102,7 @@ _LAZY = {
     "ChunkedSendReport": "._batching",
     "ChunkResult": "._batching",
     "ProgressInfo": "._batching",
+    "ReportAlreadyResumedError": "._batching",
     "Sandbox": ".sandbox",
     "CreditEstimate": ".sms",
     "SegmentCount": ".sms",
@@ -171,6 +178,7 @@ __all__ = [
     "Query",
     "QueryMetadata",
     "RateLimitException",
+    "ReportAlreadyResumedError",
     "RetryPolicy",
     "Sandbox",
     "ScheduledBatchResponse",

@@ -13,12 +13,22 @@ request and has no idempotency key. ``send_many`` and ``any_many`` (exposed as
 4. on ``resume=report``, send only what is recorded as not sent. An uncertain chunk is never
    sent again by these functions; after checking it yourself, ``report.assume_uncertain_unsent()``
    hands it back for sending.
+
+Whatever stops the loop (a failed chunk, Ctrl-C, a failing ``progress`` callback), the report
+leaves with the exception: a chunk counts as uncertain from before its request can go out until
+its answer is read. A report is resumed at most once, whichever copy of it is given (pickled,
+or saved with ``ChunkedSendReport.save`` and loaded, by any number of processes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import json
+import os
+import threading
+import uuid
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
@@ -54,6 +64,7 @@ __all__ = [
     "ChunkedSendError",
     "ChunkedSendReport",
     "ProgressInfo",
+    "ReportAlreadyResumedError",
     "any_many",
     "send_many",
 ]
@@ -125,8 +136,9 @@ class ChunkedSendReport:
     sent again unless you call ``assume_uncertain_unsent()`` first.
 
     A report can be resumed once: the resume returns (or raises with) the next report, and the
-    old one is refused from then on, since resuming it again would repeat what the first resume
-    sent.
+    old one is refused from then on (``ReportAlreadyResumedError``), since resuming it again
+    would repeat what the first resume sent. That holds for its copies too: unpickled ones in
+    the same process, and files written by ``save()`` and read by ``load()`` in any process.
 
     Attributes:
         operation: ``"batch_send"`` or ``"batch_any"``.
@@ -147,10 +159,12 @@ class ChunkedSendReport:
     unsent_indices: List[int] = field(default_factory=list)
     dropped_indices: List[int] = field(default_factory=list)
     error: Optional[str] = None
-    _destinations: Dict[int, str] = field(default_factory=dict, repr=False)
+    _destinations: Dict[int, str] = field(default_factory=dict, repr=False, compare=False)
     _content_key: str = field(default="", repr=False)
     _recipients_key: str = field(default="", repr=False)
     _used: bool = field(default=False, repr=False, compare=False)
+    _id: str = field(default_factory=lambda: _new_id(), repr=False, compare=False)
+    _saved_at: Optional[str] = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:  # counts, not the thousands of positions behind them
         return (
@@ -218,16 +232,118 @@ class ChunkedSendReport:
         """
         _check_fresh(self, None)
         back = [i for chunk in self.uncertain_chunks for i in chunk.indices]
+        numbers = {
+            i: number
+            for chunk in self.uncertain_chunks
+            for i, number in zip(chunk.indices, chunk.destinations)
+        }
         decided = dataclasses.replace(
             self,
             chunks=list(self.chunks),
             uncertain_chunks=[],
             unsent_indices=sorted([*self.unsent_indices, *back]),
             dropped_indices=list(self.dropped_indices),
+            _destinations={**self._destinations, **numbers},
+            _id=_new_id(),
+            _saved_at=None,
         )
         # The copy replaces this report: resuming from both would send the rest twice.
-        self._used = True
+        _claim(self)
         return decided
+
+    # -- keeping ----------------------------------------------------------------------------
+
+    def save(self, path: Union[str, os.PathLike[str]]) -> None:
+        """Write the report to ``path`` as JSON (see docs/SendingAtVolume.md for the format).
+
+        The file is written whole or not at all (a temporary file renamed over ``path``).
+        A report loaded back with ``load`` can be resumed once, by one process: the first
+        resume claims the file.
+        """
+        data = {
+            "format": _FORMAT,
+            "version": _VERSION,
+            "id": self._id,
+            "operation": self.operation,
+            "total": self.total,
+            "chunks": [_chunk_json(c) for c in self.chunks],
+            "uncertain_chunks": [_chunk_json(c) for c in self.uncertain_chunks],
+            "unsent_indices": list(self.unsent_indices),
+            "unsent_destinations": [self._destinations.get(i) for i in self.unsent_indices],
+            "dropped_indices": list(self.dropped_indices),
+            "error": self.error,
+            "content_key": self._content_key,
+            "recipients_key": self._recipients_key,
+            "resumed": self._used or _is_claimed(self._id),
+        }
+        target = os.fspath(path)
+        temp = f"{target}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+        try:
+            with open(temp, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, separators=(",", ":"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+    @classmethod
+    def load(cls, path: Union[str, os.PathLike[str]]) -> ChunkedSendReport:
+        """Read a report written by ``save``.
+
+        Raises:
+            ApiValueError: the file is not a saved report, or of a version this SDK does not
+                know.
+            ReportAlreadyResumedError: the report in the file was already resumed.
+            OSError: the file cannot be read.
+        """
+        source = os.fspath(path)
+        with open(source, encoding="utf-8") as handle:
+            text = handle.read()
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise ApiValueError(f"{source} is not a saved ChunkedSendReport (not JSON)") from None
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            raise ApiValueError(f"{source} is not a saved ChunkedSendReport")
+        version = data.get("version")
+        if version != _VERSION:
+            raise ApiValueError(
+                f"{source} holds a report of format version {version!r}; this SDK reads "
+                f"version {_VERSION} only (upgrade the SDK that reads it)"
+            )
+        try:
+            unsent = [int(i) for i in data["unsent_indices"]]
+            report = cls(
+                operation=str(data["operation"]),
+                total=int(data["total"]),
+                chunks=[_chunk_from_json(c) for c in data["chunks"]],
+                uncertain_chunks=[_chunk_from_json(c) for c in data["uncertain_chunks"]],
+                unsent_indices=unsent,
+                dropped_indices=[int(i) for i in data["dropped_indices"]],
+                error=data.get("error"),
+                _destinations={
+                    i: str(number)
+                    for i, number in zip(unsent, data["unsent_destinations"])
+                    if number is not None
+                },
+                _content_key=str(data["content_key"]),
+                _recipients_key=str(data["recipients_key"]),
+                _id=str(data["id"]),
+                # The claim file is named after the real path: two processes reaching one
+                # file by different names (relative, absolute, a symlink) claim the same name.
+                _saved_at=os.path.realpath(source),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ApiValueError(f"{source} is a damaged ChunkedSendReport ({exc!r})") from None
+        if data.get("resumed") or os.path.exists(_claim_file(report._saved_at or "", report._id)):
+            raise ReportAlreadyResumedError(
+                f"the report in {source} was already resumed; load the report that resume "
+                "produced instead"
+            )
+        return report
 
     # -- text -------------------------------------------------------------------------------
 
@@ -294,6 +410,15 @@ class ChunkedSendError(ApiException):
 
     def __str__(self) -> str:
         return f"chunked send stopped: {self.report.error}\n{self.report.summary()}"
+
+
+class ReportAlreadyResumedError(ApiValueError):
+    """A ``ChunkedSendReport`` was given as ``resume=`` after it had been resumed already.
+
+    Raised before anything is sent. A report is resumed at most once: by one call in one
+    process, and, once saved with ``save()``, by one process whichever loads it first.
+    Resume from the newest report instead (the one the earlier resume returned or raised with).
+    """
 
 
 def _first_line(exc: BaseException) -> str:
@@ -441,10 +566,9 @@ def _run(
             _content_key=content_key,
             _recipients_key=recipients_key,
         )
-        next_index = 0
+        first = 0
     else:
         _check_resume(resume, operation, content_key, recipients_key)
-        resume._used = True
         report = dataclasses.replace(
             resume,
             chunks=list(resume.chunks),
@@ -454,79 +578,107 @@ def _run(
             error=None,
             _destinations=destinations,
             _used=False,
+            _id=_new_id(),
+            _saved_at=None,
         )
         done = [*resume.chunks, *resume.uncertain_chunks]
-        next_index = max((chunk.index for chunk in done), default=-1) + 1
+        first = max((chunk.index for chunk in done), default=-1) + 1
+        # The last check, and the only one with a lasting effect: from here the old report is
+        # spent (in this process, and on disk when it was loaded from a file).
+        _claim(resume)
 
     todo = report.unsent_indices
     chunks_total = (len(todo) + size - 1) // size
-    offset = 0
-    # report.unsent_indices is brought up to date only where the report leaves this loop (done,
-    # failed, or carried by an exception): slicing the rest after every chunk would cost
+    # todo[:offset] went out in accepted chunks. A chunk joins report.uncertain_chunks BEFORE
+    # its request can leave, and moves to report.chunks once its answer is read: whatever
+    # interrupts the loop (Ctrl-C included) finds every recipient the API may have received
+    # under sent or uncertain. report.unsent_indices is brought up to date only where the
+    # report leaves this function: slicing the rest after every chunk would cost
     # O(n^2 / chunk_size) for a million recipients.
-    for number in range(chunks_total):
-        piece = todo[offset : offset + size]
-        rest_from = offset + len(piece)
-        chunk = ChunkResult(
-            index=next_index + number,
-            batchid=None,
-            status=None,
-            destinations=tuple(destinations[i] for i in piece),
-            indices=tuple(piece),
-        )
-        try:
-            answer = send(payload(piece), **call_kwargs)
-        except BaseException as exc:
-            _record_failure(report, chunk, todo[rest_from:], exc)
-            if isinstance(exc, Exception):
-                raise ChunkedSendError(report, exc) from exc
-            # Ctrl-C and friends go on as they are, with the report attached for the caller.
-            exc.report = report  # type: ignore[attr-defined]
-            raise
-        report.chunks.append(
-            dataclasses.replace(
-                chunk,
-                batchid=_text(getattr(answer, "batchid", None)),
-                status=_text(getattr(answer, "status", None)),
+    offset = 0
+    try:
+        for number in range(chunks_total):
+            piece = todo[offset : offset + size]
+            body = payload(piece)
+            chunk = ChunkResult(
+                index=first + number,
+                batchid=None,
+                status=None,
+                destinations=tuple(destinations[i] for i in piece),
+                indices=tuple(piece),
             )
-        )
-        offset = rest_from
-        if progress is not None:
+            report.uncertain_chunks.append(chunk)
             try:
+                answer = send(body, **call_kwargs)
+            except Exception as exc:
+                _record_failure(report, chunk, exc)
+                _settle(report, todo, offset, first)
+                raise ChunkedSendError(report, exc) from exc
+            report.chunks.append(
+                dataclasses.replace(
+                    chunk,
+                    batchid=_text(getattr(answer, "batchid", None)),
+                    status=_text(getattr(answer, "status", None)),
+                )
+            )
+            report.uncertain_chunks.pop()
+            offset += len(piece)
+            if progress is not None:
                 progress(ProgressInfo(number + 1, chunks_total, offset, len(todo)))
-            except BaseException as exc:
-                # The chunk is sent; whoever catches this still needs the report to resume.
-                report.unsent_indices = todo[offset:]
-                exc.report = report  # type: ignore[attr-defined]
-                raise
-    report.unsent_indices = todo[offset:]
-    return report
+        report.unsent_indices = todo[offset:]
+        return report
+    except ChunkedSendError:
+        raise
+    except BaseException as exc:
+        # Ctrl-C, SystemExit, a failing progress callback...: they go on as they are, with
+        # the report attached for whoever catches them.
+        _settle(report, todo, offset, first)
+        if report.error is None:
+            report.error = f"interrupted by {_explain(exc)}"
+        with contextlib.suppress(AttributeError, TypeError):
+            exc.report = report  # type: ignore[attr-defined]
+        raise
 
 
-def _record_failure(
-    report: ChunkedSendReport, chunk: ChunkResult, rest: List[int], exc: BaseException
-) -> None:
-    """Put ``chunk`` where ``exc`` says it belongs."""
+def _settle(report: ChunkedSendReport, todo: List[int], offset: int, first: int) -> None:
+    """Bring the report's lists into line after the loop stopped anywhere.
+
+    An interrupt can land between any two steps: a chunk may then sit in both lists (moved to
+    ``chunks`` but not yet taken off ``uncertain_chunks``), or be accounted for although
+    ``offset`` has not moved past it yet.
+    """
+    sent = {chunk.index for chunk in report.chunks}
+    report.uncertain_chunks = [c for c in report.uncertain_chunks if c.index not in sent]
+    claimed = {
+        i
+        for chunk in (*report.chunks, *report.uncertain_chunks)
+        if chunk.index >= first
+        for i in chunk.indices
+    }
+    report.unsent_indices = [i for i in todo[offset:] if i not in claimed]
+
+
+def _record_failure(report: ChunkedSendReport, chunk: ChunkResult, exc: BaseException) -> None:
+    """Move ``chunk`` (in flight, so counted uncertain) where ``exc`` says it belongs."""
     what = chunk.describe()
     if isinstance(exc, ApiResponseError) and exc.status is not None and 200 <= exc.status < 300:
         # The API said yes (2xx) but its answer could not be read: the batch went out, with
         # an id we do not know. Counting it as sent is what keeps it from going out twice.
-        report.chunks.append(chunk)
-        report.unsent_indices = rest
         report.error = f"{what} was accepted but its answer was unreadable: {_explain(exc)}"
+        report.chunks.append(chunk)
+        report.uncertain_chunks.pop()
     elif isinstance(exc, SendOutcomeUnknownError) or not isinstance(
         exc, (ApiException, ApiValueError, ApiTypeError)
     ):
         # The request may have reached the API (timeout after sending, dropped connection,
-        # 5xx, an interrupt mid-request): never send these again without the caller's word.
-        report.uncertain_chunks.append(chunk)
-        report.unsent_indices = rest
+        # 5xx, an unexpected failure mid-request): never send these again without the
+        # caller's word. The chunk stays where it is.
         report.error = f"{what}: outcome unknown: {_explain(exc)}"
     else:
         # A refusal (402, 400, 401, ...), a connection that never opened, or a value refused
-        # before sending: nothing of this chunk went out.
-        report.unsent_indices = [*chunk.indices, *rest]
+        # before sending: nothing of this chunk went out, and _settle counts it as not sent.
         report.error = f"{what} was not sent: {_explain(exc)}"
+        report.uncertain_chunks.pop()
 
 
 def _explain(exc: BaseException) -> str:
@@ -539,12 +691,88 @@ def _explain(exc: BaseException) -> str:
 
 
 def _check_fresh(report: ChunkedSendReport, path: Optional[List[Union[str, int]]]) -> None:
-    if report._used:
-        raise ApiValueError(
+    if report._used or _is_claimed(report._id):
+        raise ReportAlreadyResumedError(
             "this report was already resumed or replaced by assume_uncertain_unsent(); use the "
             "newest report (the one that call returned, or its ChunkedSendError.report)",
             path,
         )
+
+
+# -- at most one resume per report ----------------------------------------------------------
+# Copies of a report (pickled to another process and back, loaded twice from one file) share
+# its id. Within a process the set below refuses a second resume of any copy; across
+# processes the claim file does, for reports loaded from a file.
+
+_CLAIMED: set[str] = set()
+_CLAIMED_LOCK = threading.Lock()
+_FORMAT = "smsworks.ChunkedSendReport"
+_VERSION = 1
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _is_claimed(report_id: str) -> bool:
+    with _CLAIMED_LOCK:
+        return report_id in _CLAIMED
+
+
+def _claim_file(path: str, report_id: str) -> str:
+    return f"{path}.{report_id}.resumed"
+
+
+def _claim(report: ChunkedSendReport) -> None:
+    """Spend ``report``: after this, no copy of it can be resumed (or raise if one was)."""
+    with _CLAIMED_LOCK:
+        if report._used or report._id in _CLAIMED:
+            raise ReportAlreadyResumedError(
+                "this report was already resumed; use the newest report", ["resume"]
+            )
+        if report._saved_at is not None:
+            # O_CREAT|O_EXCL: of two processes that loaded the same file, exactly one creates
+            # the claim file; the other is refused before it sends anything.
+            name = _claim_file(report._saved_at, report._id)
+            try:
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                raise ReportAlreadyResumedError(
+                    f"the report saved at {report._saved_at} was already resumed by another "
+                    f"process (claim file {name})",
+                    ["resume"],
+                ) from None
+            except OSError as exc:
+                raise ApiValueError(
+                    f"cannot claim the report saved at {report._saved_at} ({exc}); refusing "
+                    "to resume it without a claim",
+                    ["resume"],
+                ) from None
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()}\n")
+        _CLAIMED.add(report._id)
+        report._used = True
+
+
+def _chunk_json(chunk: ChunkResult) -> Dict[str, Any]:
+    return {
+        "index": chunk.index,
+        "batchid": chunk.batchid,
+        "status": chunk.status,
+        "destinations": list(chunk.destinations),
+        "indices": list(chunk.indices),
+    }
+
+
+def _chunk_from_json(data: Dict[str, Any]) -> ChunkResult:
+    batchid, status = data["batchid"], data["status"]
+    return ChunkResult(
+        index=int(data["index"]),
+        batchid=None if batchid is None else str(batchid),
+        status=None if status is None else str(status),
+        destinations=tuple(str(d) for d in data["destinations"]),
+        indices=tuple(int(i) for i in data["indices"]),
+    )
 
 
 def _check_resume(

@@ -43,9 +43,10 @@ from typing_extensions import Annotated, get_origin
 
 from . import __version__
 from . import models as _models
+from ._redact import secret_header
 from ._retry import Attempt, FailureKind, RetryPolicy
 from .api_response import ApiResponse
-from .configuration import Configuration, jwt_header_value
+from .configuration import Configuration, client_log, jwt_header_value
 from .exceptions import (
     ApiConnectionError,
     ApiException,
@@ -292,17 +293,20 @@ class ApiClient:
         self.default_headers[header_name] = header_value
 
     def _auth_header(self, request_auth: Optional[Mapping[str, Any]]) -> Optional[str]:
+        # Every value returned is a SecretHeader: the headers dict, and every frame an error
+        # tracker records on the way down to the socket, show it as 'JWT ***'.
         if request_auth is not None:
             value = request_auth.get("value")
-            return jwt_header_value(str(value)) if value else None
+            return secret_header(jwt_header_value(str(value))) if value else None
         cfg = self.configuration
         token = cfg.api_key.get("JWT")
         if cfg.refresh_api_key_hook is not None:
-            return cfg.get_api_key_with_prefix("JWT")
+            fresh = cfg.get_api_key_with_prefix("JWT")
+            return None if fresh is None else secret_header(fresh)
         cached_token, cached_value = self._auth_cache
         if token is cached_token:
             return cached_value
-        value = jwt_header_value(token) if token is not None else None
+        value = secret_header(jwt_header_value(token)) if token is not None else None
         self._auth_cache = (token, value)
         return value
 
@@ -418,7 +422,8 @@ class ApiClient:
         """Send with retries. Every failure leaves here as an ``ApiException``."""
         policy = self._retry_policy
         number = 1
-        debug = logger.isEnabledFor(logging.DEBUG)
+        cfg = self.configuration
+        debug = cfg.debug or logger.isEnabledFor(logging.DEBUG)
         while True:
             started = time.perf_counter() if debug else 0.0
             try:
@@ -433,13 +438,17 @@ class ApiClient:
             except TransportError as exc:
                 decision = policy.decide(Attempt(method, number, exc.kind))
                 if decision.retry and not exc.final:
-                    logger.info("retrying %s %s: %s", method, url, decision.reason)
+                    client_log(
+                        cfg, logging.INFO, "retrying %s %s: %s", method, url, decision.reason
+                    )
                     self.sleep(decision.wait)
                     number += 1
                     continue
                 raise self._transport_error(exc, method, url, decision.reason) from exc.cause
             if debug:
-                logger.debug(
+                client_log(
+                    cfg,
+                    logging.DEBUG,
                     "%s %s -> %s in %.1f ms (attempt %d)",
                     method,
                     url,
@@ -459,7 +468,9 @@ class ApiClient:
                     )
                 )
                 if decision.retry:
-                    logger.info("retrying %s %s: %s", method, url, decision.reason)
+                    client_log(
+                        cfg, logging.INFO, "retrying %s %s: %s", method, url, decision.reason
+                    )
                     if not preload:
                         response.response.drain_conn()
                         response.response.release_conn()

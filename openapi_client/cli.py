@@ -45,7 +45,7 @@ from typing import (
 )
 
 if TYPE_CHECKING:
-    from ._batching import ChunkedSendError, ChunkedSendReport, ProgressInfo
+    from ._batching import ChunkedSendReport, ProgressInfo
     from .api.batch_messages_api import BatchMessagesApi
 
 __all__ = ["main"]
@@ -92,17 +92,19 @@ class Output:
         self.secrets: Set[str] = set()
 
     def hide(self, secret: Optional[str]) -> None:
-        """Never print ``secret`` (nor its bare form, when it carries the ``JWT `` prefix)."""
+        """Never print ``secret``: its bare form is hidden, so any ``JWT ``-prefixed form is too."""
+        from ._redact import remember
+
         if secret:
-            self.secrets.add(secret)
-            if secret.startswith("JWT "):
-                self.secrets.add(secret[4:])
+            words = secret.split()
+            self.secrets.add(words[-1] if words else secret)
+            # Known to the SDK too, so a cut made before printing redacts before cutting.
+            remember(secret)
 
     def _clean(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            if len(secret) >= 4:
-                text = text.replace(secret, "***")
-        return text
+        from ._redact import redact
+
+        return redact(text, self.secrets)
 
     def print(self, text: str = "") -> None:
         self.stdout.write(self._clean(text) + "\n")
@@ -162,7 +164,10 @@ def _describe_api_error(error: BaseException) -> str:
     message = getattr(error, "message", None)
     if not message:
         body = getattr(error, "body", None)
-        message = body.strip()[:300] if body else getattr(error, "reason", None) or str(error)
+        from ._redact import cut
+
+        # Redacted before the cut: a cut through a token would leave a piece nobody can match.
+        message = cut(body.strip(), 300) if body else getattr(error, "reason", None) or str(error)
     return ", ".join(parts) + f": {message}"
 
 
@@ -439,15 +444,25 @@ def _write_lines(path: str, lines: Sequence[str]) -> Optional[str]:
 
 
 def _chunked_failure(
-    error: ChunkedSendError,
+    error: BaseException,
     out: Output,
     args: argparse.Namespace,
     messages: Optional[List[Dict[str, Any]]] = None,
 ) -> int:
-    """Say what was sent, what was not and what may have been, and how to send the rest."""
-    report = error.report
+    """Say what was sent, what was not and what may have been, and how to send the rest.
+
+    ``error`` is a ``ChunkedSendError`` or an interrupt (Ctrl-C) carrying the report.
+    """
+    from ._batching import ChunkedSendError
+
+    report: ChunkedSendReport = error.report  # type: ignore[attr-defined]  # set on interrupts too
     noun = "messages" if messages is not None else "recipients"
-    out.error(f"chunked send stopped: {_describe_api_error(error.cause)}")
+    if isinstance(error, ChunkedSendError):
+        out.error(f"chunked send stopped: {_describe_api_error(error.cause)}")
+        code = EXIT_API
+    else:
+        out.error("interrupted during a chunked send")
+        code = EXIT_INTERRUPTED
     batches = _report_batches(report)
     ids = ", ".join(str(batch["batchid"]) for batch in batches)
     out.note(
@@ -495,7 +510,12 @@ def _chunked_failure(
                 "uncertain_file": files["uncertain"],
             }
         )
-    return EXIT_API
+    return code
+
+
+def _carries_report(error: BaseException) -> bool:
+    """Whether ``error`` left a chunked send with its report (else nothing was sent)."""
+    return getattr(error, "report", None) is not None
 
 
 def _resume_command(args: argparse.Namespace, path: str, any_: bool) -> str:
@@ -569,7 +589,9 @@ def _send_one_text(
     if len(numbers) > limit:
         try:
             report = api.batch_send_many(message, progress=_progress_printer(out, "recipients"))
-        except openapi_client.ChunkedSendError as error:
+        except (openapi_client.ChunkedSendError, KeyboardInterrupt) as error:
+            if not _carries_report(error):
+                raise
             return _chunked_failure(error, out, args)
         _show_many(out, report, len(numbers))
         return EXIT_OK
@@ -611,7 +633,9 @@ def cmd_batch_any(args: argparse.Namespace, out: Output) -> int:
                     report = api.batch_any_many(
                         messages, progress=_progress_printer(out, "messages")
                     )
-                except openapi_client.ChunkedSendError as error:
+                except (openapi_client.ChunkedSendError, KeyboardInterrupt) as error:
+                    if not _carries_report(error):
+                        raise
                     return _chunked_failure(error, out, args, messages)
                 _show_many(out, report, len(messages))
                 return EXIT_OK

@@ -181,7 +181,6 @@ class Configuration:
         self.date_format = date_format
         self.logger_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
         self._debug = False
-        self._debug_handler: Optional[logging.Handler] = None
         if debug is not None:
             self.debug = debug
 
@@ -258,19 +257,10 @@ class Configuration:
 
     @debug.setter
     def debug(self, value: bool) -> None:
-        # Only the package's own logger is touched, and only because the user asked for it;
+        # Nothing global changes: no handler is added to any logger and no level is set, so
+        # one configuration's debug output neither piles up with nor silences another's.
         # http.client's debuglevel is never set: it prints headers, token included, to stdout.
         self._debug = bool(value)
-        if value and self._debug_handler is None:
-            handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(logging.Formatter(self.logger_format))
-            self._debug_handler = handler
-            logger.addHandler(handler)
-            logger.setLevel(logging.DEBUG)
-        elif not value and self._debug_handler is not None:
-            logger.removeHandler(self._debug_handler)
-            self._debug_handler = None
-            logger.setLevel(logging.NOTSET)
 
     # -- defaults ---------------------------------------------------------------------------
 
@@ -297,10 +287,7 @@ class Configuration:
         new = self.__class__.__new__(self.__class__)
         memo[id(self)] = new
         for name, value in self.__dict__.items():
-            if name == "_debug_handler":
-                new.__dict__[name] = None
-            else:
-                new.__dict__[name] = copy.deepcopy(value, memo)
+            new.__dict__[name] = copy.deepcopy(value, memo)
         new._debug = False
         return new
 
@@ -319,6 +306,45 @@ class Configuration:
         return f"Configuration(host={self._base_path!r}, token={token})"
 
     __str__ = __repr__
+
+
+_debug_lock = threading.Lock()
+_formatters: Dict[str, logging.Formatter] = {}
+
+
+def _write_debug(fmt: str, record: logging.LogRecord) -> None:
+    """Write ``record`` to the current ``sys.stderr`` (looked up per line: tests swap it)."""
+    with _debug_lock:
+        formatter = _formatters.get(fmt)
+        if formatter is None:
+            if len(_formatters) > 32:
+                _formatters.clear()
+            formatter = _formatters[fmt] = logging.Formatter(fmt)
+        try:
+            sys.stderr.write(formatter.format(record) + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # stderr closed or gone: debug output is best effort
+            pass
+
+
+def client_log(config: Configuration, level: int, msg: str, *args: Any) -> None:
+    """Log a line of a client's work, token redacted.
+
+    It goes to the package logger as usual (shown where the application's logging setup says),
+    and, when ``config.debug`` is on, straight to stderr as well, in ``config.logger_format``:
+    no handler is attached to any logger, so only clients that asked for debug output print it.
+    """
+    debug = config.debug
+    if not debug and not logger.isEnabledFor(level):
+        return
+    from ._redact import redact
+
+    text = redact(msg % args if args else msg)
+    if logger.isEnabledFor(level):
+        logger.log(level, "%s", text)
+    if debug:
+        record = logger.makeRecord(logger.name, level, "(client)", 0, text, (), None)
+        _write_debug(config.logger_format, record)
 
 
 def jwt_header_value(token: str) -> str:

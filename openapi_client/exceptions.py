@@ -32,14 +32,31 @@ missing schedule, a duplicate destination) it is a ``LocalValidationError``: als
 ``BadRequestException`` with ``status`` 400, so code that handles the server's 400 handles it too.
 A value of the wrong Python type stays an ``ApiTypeError`` only: that is a bug in the calling
 code, not a request the API would answer.
+
+Every exception here survives ``pickle`` (a worker process can hand one to its parent) with its
+attributes, and none shows the token: bodies, reasons, ``str`` and ``repr`` are redacted.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Type, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    Union,
+)
 
 from urllib3 import HTTPHeaderDict
+
+from ._redact import redact
 
 if TYPE_CHECKING:
     from .models.error_model import ErrorModel
@@ -83,8 +100,66 @@ def render_path(path_to_item: Optional[Sequence[PathItem]]) -> str:
     return out
 
 
+def _redacting(method: Callable[[Any], str]) -> Callable[[Any], str]:
+    @functools.wraps(method)
+    def text(self: Any) -> str:
+        return redact(method(self))
+
+    text._redacts = True  # type: ignore[attr-defined]
+    return text
+
+
+def _rebuild(cls: Type[BaseException], args: Tuple[Any, ...]) -> BaseException:
+    # The constructor is not called: subclasses take other arguments than ``args`` (a report
+    # and a cause, keyword-only details), and the state below restores what it set.
+    exc = cls.__new__(cls, *args)
+    exc.args = args
+    return exc
+
+
+def _scrubbed(value: Any) -> Any:
+    """``value`` (an error model, or what it holds) with every known token redacted."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_scrubbed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrubbed(item) for key, item in value.items()}
+    fields = getattr(value, "__dict__", None)
+    copy = getattr(value, "model_copy", None)
+    if isinstance(fields, dict) and callable(copy) and redact(repr(value)) != repr(value):
+        extra = getattr(value, "__pydantic_extra__", None) or {}
+        update = {key: _scrubbed(item) for key, item in {**fields, **extra}.items()}
+        return copy(update=update)
+    return value
+
+
 class OpenApiException(Exception):
-    """Base of every exception the SDK raises."""
+    """Base of every exception the SDK raises.
+
+    ``str`` and ``repr`` of it and every subclass never show a token this process has sent,
+    and every subclass pickles with its attributes, whatever its constructor takes.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A subclass that words its own message is redacted too: the check lives here once,
+        # not in every ``__str__`` (later ones included).
+        for name in ("__str__", "__repr__"):
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "_redacts", False):
+                setattr(cls, name, _redacting(method))
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args), dict(self.__dict__))
+
+    def __str__(self) -> str:
+        return redact(super().__str__())
+
+    def __repr__(self) -> str:
+        return redact(super().__repr__())
 
 
 class _PathMixin:
@@ -166,11 +241,16 @@ class ApiException(OpenApiException):
                 if isinstance(raw, (bytes, bytearray)):
                     body = bytes(raw).decode("utf-8", "replace")
         self.status = status
-        self.reason = reason
-        self.body = body
-        self.data = data
+        self.reason = None if reason is None else redact(reason)
+        self.body = None if body is None else redact(body)
+        self.data = _scrubbed(data)
         # Case-insensitive, as the urllib3 headers generated clients expose.
-        self.headers: HTTPHeaderDict = HTTPHeaderDict(headers or {})
+        self.headers: HTTPHeaderDict = HTTPHeaderDict(
+            {
+                key: redact(value) if isinstance(value, str) else value
+                for key, value in (headers or {}).items()
+            }
+        )
         super().__init__(self.__str__())
 
     @property

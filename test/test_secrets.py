@@ -418,3 +418,164 @@ def test_turning_off_certificate_checks_warns() -> None:
     client.close()
     for warning in caught:
         assert_secret_absent(str(warning.message), "the warning")
+
+
+# -- error trackers, echoed headers, debug output ---------------------------------------------
+
+
+def _all_locals(exc: BaseException) -> str:
+    """The traceback as an error tracker records it: every frame with the repr of its locals.
+
+    The test's own frame (the first) is left out: it holds the fault server's echo body.
+    """
+    captured = traceback.TracebackException.from_exception(exc, capture_locals=True)
+    del captured.stack[0]
+    return "".join(captured.format())
+
+
+@pytest.mark.parametrize(
+    ("fault", "method", "cls"),
+    [
+        ("close_mid_body", "GET", oc.ApiConnectionError),  # fails deep in http.client
+        ("no_headers", "GET", oc.ApiTimeoutError),
+        ("close_before_response", "POST", oc.SendOutcomeUnknownError),
+        ("503", "POST", oc.SendOutcomeUnknownError),
+    ],
+)
+def test_tracebacks_with_captured_locals_never_show_the_token(
+    fault: str, method: str, cls: type
+) -> None:
+    with FaultServer(fault, hold=2.0) as failing, _session_client(failing.url) as client:
+        client.sleep = lambda seconds: None  # type: ignore[assignment]
+        api = oc.BatchMessagesApi(client)
+        call = (
+            (lambda: api.batch_batchid_get("1", _request_timeout=(1.0, 0.3)))
+            if method == "GET"
+            else (lambda: api.batch_send_post(BATCH, _request_timeout=(1.0, 0.3)))
+        )
+        with pytest.raises(cls) as info:
+            call()
+        assert failing.requests[0].header("Authorization") == f"JWT {TOKEN}"
+    text = _all_locals(info.value)
+    assert "headers = " in text and "'Authorization': 'JWT ***'" in text  # the locals are there
+    assert_secret_absent(text, f"a traceback with locals ({fault})")
+
+
+def test_the_header_value_is_sent_whole_though_its_repr_hides_it() -> None:
+    with FaultServer(Fault("ok", body={"batchid": "1", "status": "SCHEDULED"})) as server:
+        with _session_client(server.url) as client:
+            value = client._auth_header(None)
+            assert value == f"JWT {TOKEN}" and repr(value) == "'JWT ***'"
+            oc.BatchMessagesApi(client).batch_send_post(BATCH)
+        assert server.requests[0].header("Authorization") == f"JWT {TOKEN}"
+
+
+def _echo(prefix_length: int) -> str:
+    """An error page echoing the request's headers; a 300-character cut lands inside the token."""
+    head = "Bad request. Your headers were: Authorization: JWT "
+    return "x" * (300 - len(head) - prefix_length) + head + TOKEN + " and more text " * 20
+
+
+def test_an_error_body_echoing_the_token_is_redacted_everywhere() -> None:
+    answer = Fault("ok", status=400, body=_echo(12), headers={"X-Echo": f"JWT {TOKEN}"})
+    with (
+        FaultServer(answer) as server,
+        _session_client(server.url) as client,
+        pytest.raises(oc.BadRequestException) as info,
+    ):
+        oc.BatchMessagesApi(client).batch_send_post(BATCH)
+    exc = info.value
+    assert "Authorization: JWT ***" in str(exc.body)
+    back = __import__("pickle").loads(__import__("pickle").dumps(exc))
+    for text in [*exception_texts(exc), *exception_texts(back), _all_locals(exc)]:
+        assert_secret_absent(text, "an exception built from an echoing error body")
+
+
+def test_an_error_model_echoing_the_token_is_redacted_too() -> None:
+    echo = {"errorCode": 1000, "status": "BAD", "message": f"seen: Authorization: JWT {TOKEN}"}
+    with (
+        FaultServer(Fault("ok", status=400, body={**echo, "echo": TOKEN})) as server,
+        _session_client(server.url) as client,
+        pytest.raises(oc.BadRequestException) as info,
+    ):
+        oc.BatchMessagesApi(client).batch_send_post(BATCH)
+    exc = info.value
+    assert exc.error_code == 1000 and exc.message == "seen: Authorization: JWT ***"
+    assert exc.data.model_extra == {"echo": "***"}  # type: ignore[union-attr]
+    for text in exception_texts(exc):
+        assert_secret_absent(text, "an exception with an echoing error model")
+
+
+def test_the_cli_redacts_before_it_cuts_so_no_piece_of_the_token_is_printed() -> None:
+    import subprocess
+    import sys
+
+    for prefix in (4, 12, 30):
+        answer = Fault("ok", status=400, body=_echo(prefix), headers={"Content-Type": "text/plain"})
+        with FaultServer(answer) as server:
+            done = subprocess.run(
+                [sys.executable, "-m", "openapi_client", "--base-url", server.url, "--token",
+                 TOKEN, "batch", "send", "--sender", "Acme", "--content", "Hi", "--to",
+                 "447700900001"],
+                capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        assert "HTTP 400" in done.stderr and "Authorization: JWT" in done.stderr
+        assert_secret_absent(done.stdout + done.stderr, f"the CLI's output (cut after {prefix})")
+        assert TOKEN[:prefix] not in done.stderr
+
+
+def test_log_lines_are_redacted(capfd: pytest.CaptureFixture[str], all_logs: io.StringIO) -> None:
+    from openapi_client.configuration import client_log
+
+    with _session_client("http://127.0.0.1:9/v1") as client:
+        client._auth_header(None)  # the client now knows its token
+        cfg = client.configuration
+        cfg.debug = True
+        client_log(cfg, logging.INFO, "retrying %s: server said %r", "GET", f"JWT {TOKEN}")
+    out, err = capfd.readouterr()
+    assert "server said 'JWT ***'" in err and "server said 'JWT ***'" in all_logs.getvalue()
+    assert_secret_absent(out + err + all_logs.getvalue(), "log lines")
+
+
+def test_debug_output_belongs_to_the_clients_that_asked_for_it(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    pkg = logging.getLogger("openapi_client")
+    before = (pkg.level, list(pkg.handlers), logging.getLogger().level)
+    with Sandbox(token=TOKEN) as sandbox:
+        many = [oc.Configuration(host=sandbox.url, api_key={"JWT": TOKEN}, debug=True)
+                for _ in range(200)]  # fmt: skip
+        quiet = oc.Configuration(host=sandbox.url, api_key={"JWT": TOKEN})
+        many[-1].debug = False  # turning one off must not silence the others
+        assert (pkg.level, list(pkg.handlers), logging.getLogger().level) == before
+        capfd.readouterr()
+
+        def get_with(config: oc.Configuration) -> str:
+            with oc.ApiClient(config) as client, pytest.raises(oc.NotFoundException):
+                oc.BatchMessagesApi(client).batch_batchid_get("424242")
+            return capfd.readouterr().err
+
+        loud = get_with(many[0])
+        assert loud.count("/batch/424242 -> 404") == 1, loud
+        assert "/batch/424242" not in get_with(quiet)
+        assert "/batch/424242" not in get_with(many[-1])
+        assert get_with(many[1]).count("/batch/424242 -> 404") == 1
+    assert_secret_absent(loud, "debug output")
+
+
+def test_cut_redacts_first_and_leaves_no_start_of_a_token() -> None:
+    from openapi_client import _redact
+
+    _redact.remember(f"JWT {TOKEN}")
+    whole = "x" * 290 + TOKEN + " tail" * 30
+    assert _redact.cut(whole, 300) == "x" * 290 + "***" + " tail t"
+    # An echo that was itself cut holds only the start of the token: a cut there drops it.
+    partial = "x" * 290 + TOKEN[:30] + "y" * 50
+    assert _redact.cut(partial, 300) == "x" * 290 + "***"
+    assert _redact.cut("short text", 300) == "short text"
+    # Too short to be a token: left alone rather than garbling ordinary text.
+    _redact.remember("abc")
+    assert _redact.redact("abc abc") == "abc abc"
+    assert _redact.redact("") == ""
+    _redact.remember(None)
