@@ -17,10 +17,20 @@
           ├── UnprocessableEntityException     422
           ├── RateLimitException               429
           ├── ServiceException                 5xx
-          ├── ApiResponseError                 a 2xx whose body is not what the API promised
+          ├── ApiResponseError                 an answer whose body could not be read or decoded
           ├── ApiConnectionError               the request never reached a server
           │    └── ApiTimeoutError             connecting or reading timed out
           └── SendOutcomeUnknownError          a send may or may not have gone out
+               ├── SendOutcomeUnknownServiceError    ... answered 5xx (also ServiceException)
+               ├── SendOutcomeUnknownResponseError   ... answer unreadable (also ApiResponseError)
+               └── SendOutcomeUnknownTimeoutError    ... no answer in time
+
+A send (``batch_send_post``, ``batch_any_post``, ``batch_schedule_post``) raises one of the
+``SendOutcomeUnknownError`` classes whenever the request may have reached the API but its answer
+does not say what happened. A 5xx one is also a ``ServiceException`` and an unreadable one an
+``ApiResponseError``, as for a read. A timed-out one is deliberately not an ``ApiTimeoutError``:
+from a send, ``ApiConnectionError`` (and so ``ApiTimeoutError``) always means "not sent, safe to
+send again", and a send whose answer timed out may have gone out.
 
     LocalValidationError (ApiValueError + BadRequestException)   a request the API would refuse
                                                                    with 400, refused before sending
@@ -82,6 +92,9 @@ __all__ = [
     "OpenApiException",
     "RateLimitException",
     "SendOutcomeUnknownError",
+    "SendOutcomeUnknownResponseError",
+    "SendOutcomeUnknownServiceError",
+    "SendOutcomeUnknownTimeoutError",
     "ServiceException",
     "UnauthorizedException",
     "UnprocessableEntityException",
@@ -339,7 +352,8 @@ class ServiceException(ApiException):
 
 
 class ApiResponseError(ApiException):
-    """A success status whose body is not valid JSON or does not fit the documented shape."""
+    """An answer whose body could not be used: not valid JSON, not the documented shape, or
+    larger than ``Configuration.max_response_bytes``. ``status`` is the answer's status."""
 
 
 class ApiConnectionError(ApiException):
@@ -396,6 +410,31 @@ class SendOutcomeUnknownError(ApiException):
             "been delivered. It was not retried, to avoid sending twice; check the batch before "
             "sending again."
         )
+
+
+class SendOutcomeUnknownServiceError(SendOutcomeUnknownError, ServiceException):
+    """A send answered with 5xx: a ``ServiceException`` whose outcome is unknown.
+
+    Behind a proxy, or when the API fails after queueing the batch, a 5xx does not prove that
+    nothing was sent, so a send is never replayed after one.
+    """
+
+
+class SendOutcomeUnknownResponseError(SendOutcomeUnknownError, ApiResponseError):
+    """A send's answer arrived but could not be read: an ``ApiResponseError`` of unknown outcome.
+
+    The body was too large, not JSON, not UTF-8 or not the documented shape, so the batch id (or
+    the reason for a refusal) is lost. ``status`` is the status the server sent; a 2xx means the
+    API accepted the batch.
+    """
+
+
+class SendOutcomeUnknownTimeoutError(SendOutcomeUnknownError):
+    """A send's answer did not come within the attempt's time limit.
+
+    The request was written, so the API may have accepted it before the time ran out. Unlike a
+    read's timeout this is not an ``ApiTimeoutError``, which from a send means "never sent".
+    """
 
 
 class LocalValidationError(ApiValueError, BadRequestException):

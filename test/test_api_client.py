@@ -1,17 +1,28 @@
-"""Unit tests of the request core on a fake transport: exact requests, status mapping, decoding."""
+"""Tests of the request core: exact requests, status mapping, decoding.
+
+Most run on a fake transport; the bad-value cases at the end run over real HTTP on 127.0.0.1, so
+that "nothing was sent" is counted by a server.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Dict, Iterator, Tuple
 
 import pytest
 import urllib3
+from fault_server import Fault, FaultServer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import openapi_client as oc
 from openapi_client._retry import FailureKind
-from openapi_client.api_client import SendOutcomeUnknownServiceError
+from openapi_client.exceptions import (
+    SendOutcomeUnknownResponseError,
+    SendOutcomeUnknownServiceError,
+    SendOutcomeUnknownTimeoutError,
+)
 from openapi_client.rest import TransportError
 
 HOST = "https://api.example.test/v1"
@@ -224,6 +235,8 @@ def test_a_success_with_a_bad_body_raises_api_response_error(
     api, _ = fake((201, body, {}))
     with pytest.raises(oc.ApiResponseError) as info:
         api.batch_send_post(BATCH)
+    # The API said yes, but which batch it made is lost with the body.
+    assert type(info.value) is SendOutcomeUnknownResponseError
     assert why in str(info.value)
     assert info.value.status == 201
     assert info.value.body == body.decode("utf-8", "replace")
@@ -411,7 +424,7 @@ def _failure(kind: FailureKind) -> TransportError:
         (FailureKind.CONNECT, "batch_send_post", oc.ApiConnectionError, 3),
         (FailureKind.CONNECT_TIMEOUT, "batch_send_post", oc.ApiTimeoutError, 3),
         (FailureKind.READ_TIMEOUT, "batch_batchid_get", oc.ApiTimeoutError, 3),
-        (FailureKind.READ_TIMEOUT, "batch_send_post", oc.SendOutcomeUnknownError, 1),
+        (FailureKind.READ_TIMEOUT, "batch_send_post", SendOutcomeUnknownTimeoutError, 1),
         (FailureKind.DROPPED, "batch_any_post", oc.SendOutcomeUnknownError, 1),
         (FailureKind.DROPPED, "batches_schedule_batchid_delete", oc.ApiConnectionError, 3),
     ],
@@ -625,3 +638,145 @@ def test_a_streamed_body_is_cut_off_at_the_size_limit() -> None:
     with pytest.raises(ResponseTooLarge):
         RESTClientObject._read_body(resp, 0.0, None, 4500)
     assert resp.reads == 0
+
+
+# -- bad values end as SDK errors, over real HTTP ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def listening() -> Iterator[FaultServer]:
+    """One local server answering 201 with a batch id; counts what reaches it."""
+    with FaultServer(Fault("ok", status=201, body={"batchid": "2586749"})) as server:
+        yield server
+
+
+def _real_api(server: FaultServer, **config: Any) -> oc.BatchMessagesApi:
+    config.setdefault("api_key", {"JWT": "test-token"})
+    client = oc.ApiClient(oc.Configuration(host=server.url, **config))
+    client.sleep = lambda seconds: None  # type: ignore[method-assign]
+    return oc.BatchMessagesApi(client)
+
+
+@pytest.mark.parametrize("method", ["batch_batchid_get", "batches_schedule_batchid_delete"])
+@pytest.mark.parametrize("batchid", [10**5000, -(10**5000)], ids=["huge", "huge-negative"])
+def test_an_id_too_large_to_write_is_refused_naming_it(
+    listening: FaultServer, method: str, batchid: int
+) -> None:
+    before = listening.request_count
+    with pytest.raises(oc.ApiValueError) as info:
+        getattr(_real_api(listening), method)(batchid)
+    assert info.value.path_to_item == ["batchid"]
+    assert str(info.value).startswith("batchid: ")
+    assert listening.request_count == before
+
+
+def test_an_int_subclass_id_is_sent_as_its_digits() -> None:
+    class Weird(int):
+        def __str__(self) -> str:
+            return "../../credits"
+
+    with FaultServer(Fault("ok", body=[])) as server:
+        assert _real_api(server).batch_batchid_get(Weird(42)) == []
+        assert server.requests[0].path == "/v1/batch/42"
+
+
+LONE = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=20)
+
+
+@st.composite
+def poisoned_bodies(draw: Any) -> Tuple[str, Any, str]:
+    """(operation, body with one lone surrogate in one text field, path of that field)."""
+    operation = draw(st.sampled_from(["batch_send_post", "batch_schedule_post", "batch_any_post"]))
+    field = draw(st.sampled_from(["content", "tag", "schedule", "metadata.key", "metadata.value"]))
+    if operation != "batch_any_post" and field.startswith("metadata"):
+        field = "content"  # a batch has no metadata
+    clean = draw(TEXT).strip() or "x"
+    at = draw(st.integers(0, len(clean)))
+    bad = clean[:at] + draw(LONE) + clean[at:]
+    message: Dict[str, Any] = {"sender": "Acme", "content": "Hi"}
+    if operation == "batch_schedule_post" or field == "schedule":
+        message["schedule"] = "2030-01-01T09:00:00Z"
+    if field.startswith("metadata"):
+        pair = {"key": "order", "value": "42"}
+        pair[field.split(".")[1]] = bad
+        message["metadata"] = [{"key": "first", "value": "1"}, pair]
+        where = f"metadata[1].{field.split('.')[1]}"
+    else:
+        message[field] = bad
+        where = field
+    if operation == "batch_any_post":
+        count = draw(st.integers(1, 5))
+        index = draw(st.integers(0, count - 1))
+        messages = [
+            {"sender": "Acme", "destination": f"4477009000{n:02d}", "content": f"Hi {n}"}
+            for n in range(count)
+        ]
+        messages[index] = {**message, "destination": f"4477009000{index:02d}"}
+        return operation, messages, f"messages[{index}].{where}"
+    return operation, {**message, "destinations": ["447700900001"]}, f"sms_message.{where}"
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=poisoned_bodies(), validate=st.booleans())
+def test_a_lone_surrogate_in_any_text_is_refused_naming_the_field(
+    listening: FaultServer, case: Tuple[str, Any, str], validate: bool
+) -> None:
+    operation, body, where = case
+    before = listening.request_count
+    api = _real_api(listening, client_side_validation=validate)
+    with pytest.raises(oc.ApiValueError) as info:
+        getattr(api, operation)(body)
+    assert str(info.value).startswith(f"{where}: "), (str(info.value), where)
+    assert listening.request_count == before
+
+
+@pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity", b"1e400", b"2.5"])
+@pytest.mark.parametrize(
+    ("method", "status", "template"),
+    [
+        ("batch_send_post", 201, b'{"batchid": %s, "status": "SCHEDULED"}'),
+        ("batch_any_post", 201, b'{"batchid": %s, "status": "SCHEDULED"}'),
+        ("batch_schedule_post", 201, b'{"batchid": %s, "status": "SCHEDULED"}'),
+        ("batch_batchid_get", 200, b'[{"messageid": "1", "batchid": %s}]'),
+        ("batch_batchid_get", 200, b'[{"messageid": %s}]'),
+        ("batch_batchid_get", 200, b'[{"destination": %s}]'),
+        ("batches_schedule_batchid_delete", 200, b'{"messageid": %s, "status": "CANCELLED"}'),
+    ],
+)
+def test_an_id_that_is_not_a_whole_number_is_refused(
+    method: str, status: int, template: bytes, number: bytes
+) -> None:
+    argument: Any = {
+        "batch_send_post": BATCH,
+        "batch_any_post": MESSAGES,
+        "batch_schedule_post": {**BATCH, "schedule": datetime.now(timezone.utc) + timedelta(1)},
+    }.get(method, "2586749")
+    with FaultServer(Fault("ok", status=status, body=template % number)) as server:
+        with pytest.raises(oc.ApiResponseError) as info:
+            getattr(_real_api(server), method)(argument)
+        assert "not an id" in str(info.value)
+        assert info.value.status == status
+        # A send whose id is unreadable was accepted, but which batch it made is unknown.
+        assert isinstance(info.value, oc.SendOutcomeUnknownError) is (method.endswith("_post"))
+        assert server.request_count == 1
+
+
+def test_ids_sent_as_whole_numbers_still_read_as_text() -> None:
+    body = b'[{"messageid": 5620320, "batchid": 123456789012345678901234567890, "id": "7"}]'
+    with FaultServer(Fault("ok", body=body)) as server:
+        (record,) = _real_api(server).batch_batchid_get("1")
+    assert (record.messageid, record.batchid, record.id) == (
+        "5620320",
+        "123456789012345678901234567890",
+        "7",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"batchid": NaN}', '{"batchid": "\ud800"}', "[" * 100_000, '{"batchid": 1e400}'],
+)
+def test_deserialize_raises_only_api_response_error(text: str) -> None:
+    with pytest.raises(oc.ApiResponseError):
+        oc.ApiClient(oc.Configuration(host=HOST)).deserialize(text, "BatchMessageResponse")

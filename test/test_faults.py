@@ -31,11 +31,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, Iterator, List, Tuple, Type
 
 import pytest
-from fault_server import Fault, FaultServer
+from fault_server import Fault, FaultServer, compressed_records
 
 import openapi_client as oc
 from openapi_client._retry import RetryPolicy, backoff_schedule
-from openapi_client.api_client import SendOutcomeUnknownServiceError
+from openapi_client.exceptions import (
+    SendOutcomeUnknownResponseError,
+    SendOutcomeUnknownServiceError,
+    SendOutcomeUnknownTimeoutError,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -83,18 +87,30 @@ FAULTS = [
     "trickle",
     "huge_body",
     "invalid_utf8",
+    "interim_forever",
+    "trickle_headers",
 ]
 
 #: Faults that answer with a success status: they get the operation's documented one, so the
 #: cell tests what the body does, not which 2xx the server chose.
-SUCCESS_STATUS_FAULTS = {"close_mid_body", "truncated_json", "trickle", "huge_body", "invalid_utf8"}
+SUCCESS_STATUS_FAULTS = {
+    "close_mid_body",
+    "truncated_json",
+    "trickle",
+    "huge_body",
+    "invalid_utf8",
+    "trickle_headers",
+}
 
 #: Options that keep the slow faults fast: no real wait on 429, a held connection that the
-#: client gives up on first, and a 44-byte body that needs 4.4 s against a 1.5 s deadline.
+#: client gives up on first, a 44-byte body that needs 4.4 s against a 1.5 s deadline, a head
+#: of some 150 bytes that needs 15 s, and interim answers far more often than any read timeout.
 FAULT_OPTIONS: Dict[str, Dict[str, Any]] = {
     "429": {"retry_after": "0"},
     "no_headers": {"hold": 5.0},
     "trickle": {"interval": 0.1},
+    "interim_forever": {"interval": 0.05, "hold": 20.0},
+    "trickle_headers": {"interval": 0.1},
 }
 
 
@@ -123,11 +139,13 @@ def expected(fault: str, method: str) -> Expected:
     if fault == "429":
         # The server refused to do the work, so a send may be tried again too.
         return Expected(oc.RateLimitException, ATTEMPTS, ATTEMPTS)
-    if fault in ("no_headers", "trickle"):
-        cls = oc.SendOutcomeUnknownError if send else oc.ApiTimeoutError
+    if fault in ("no_headers", "trickle", "interim_forever", "trickle_headers"):
+        # The time limit of an attempt covers the answer's head too, interim answers included.
+        cls = SendOutcomeUnknownTimeoutError if send else oc.ApiTimeoutError
         return Expected(cls, retried, retried)
-    # truncated_json, invalid_utf8, huge_body: a 2xx whose body is not what was promised.
-    return Expected(oc.ApiResponseError, 1, 1)
+    # truncated_json, invalid_utf8, huge_body: a 2xx whose body is not what was promised. For a
+    # send the batch id is lost with it, so its outcome is unknown too.
+    return Expected(SendOutcomeUnknownResponseError if send else oc.ApiResponseError, 1, 1)
 
 
 def budget(attempts: int) -> float:
@@ -209,6 +227,11 @@ def check_details(fault: str, method: str, exc: BaseException) -> None:
         assert exc.status in (200, 201)
         assert isinstance(exc.body, str)
         assert "unexpected response" in str(exc)
+        assert isinstance(exc, oc.SendOutcomeUnknownError) is (method == "POST")
+    elif fault in ("no_headers", "trickle", "interim_forever", "trickle_headers"):
+        # From a send, ApiConnectionError (so ApiTimeoutError) means "not sent": never here.
+        assert isinstance(exc, oc.ApiTimeoutError) is (method != "POST")
+        assert isinstance(exc, oc.SendOutcomeUnknownError) is (method == "POST")
     elif fault == "refuse":
         assert "not sent" in str(exc)
     if isinstance(exc, oc.SendOutcomeUnknownError):
@@ -295,7 +318,10 @@ def test_fault_matrix_huge_body(servers: Callable[[str, int], FaultServer], name
         )
     assert child.returncode == 0, child.stderr.decode(errors="replace")[-2000:]
     report = json.loads(child.stdout)
-    allowed = {"ApiResponseError", f"ok:{getattr(result_type, '__name__', '')}"}
+    unreadable = (
+        "SendOutcomeUnknownResponseError" if OPERATIONS[name][0] == "POST" else "ApiResponseError"
+    )
+    allowed = {unreadable, f"ok:{getattr(result_type, '__name__', '')}"}
     assert report["outcome"] in allowed, report
     assert report["seconds"] < 20
     assert server.request_count - before == 1
@@ -461,18 +487,199 @@ def test_without_preload_content_releases_the_connection_between_retries(
 # -- a body larger than max_response_bytes ---------------------------------------------------
 
 
+SENDS = [name for name, spec in OPERATIONS.items() if spec[0] == "POST"]
+READS = [name for name, spec in OPERATIONS.items() if spec[0] != "POST"]
+
+
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("name", list(OPERATIONS))
 def test_a_body_over_the_size_limit_is_refused_unread_and_not_retried(
     connect: Connect, name: str
 ) -> None:
-    status = OPERATIONS[name][1]
+    method, status = OPERATIONS[name][:2]
     with FaultServer(Fault("huge_body", status=status, size=3 * 1024 * 1024)) as server:
         api, waits = connect(server.url, max_response_bytes=1024 * 1024)
-        result, seconds = call(api, name)
-        assert type(result) is oc.ApiResponseError
+        result, _ = call(api, name)
+        # A send's 2xx whose id cannot be read: accepted, but which batch is unknown.
+        want = SendOutcomeUnknownResponseError if method == "POST" else oc.ApiResponseError
+        assert type(result) is want
         assert result.status == status
         assert "max_response_bytes" in str(result)
         assert server.request_count == 1
         assert waits == []
-        assert seconds < 5
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("status", [500, 502, 503])
+@pytest.mark.parametrize("name", SENDS)
+def test_an_oversized_5xx_to_a_send_is_an_unknown_outcome(
+    connect: Connect, name: str, status: int
+) -> None:
+    with FaultServer(Fault("huge_body", status=status, size=3 * 1024 * 1024)) as server:
+        api, waits = connect(server.url, max_response_bytes=1024 * 1024)
+        result, _ = call(api, name)
+        assert type(result) is SendOutcomeUnknownResponseError, result
+        # Still what any reader of a too-large answer catches.
+        assert isinstance(result, oc.ApiResponseError)
+        assert result.status == status
+        assert result.method == "POST"
+        assert "max_response_bytes" in str(result)
+        assert "not retried" in str(result)
+        assert server.request_count == 1
+        assert waits == []
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("name", READS)
+def test_an_oversized_5xx_to_a_read_is_an_unreadable_answer(connect: Connect, name: str) -> None:
+    with FaultServer(Fault("huge_body", status=503, size=3 * 1024 * 1024)) as server:
+        api, waits = connect(server.url, max_response_bytes=1024 * 1024)
+        result, _ = call(api, name)
+        assert type(result) is oc.ApiResponseError
+        assert result.status == 503
+        assert server.request_count == 1
+        assert waits == []
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, oc.BadRequestException),
+        (401, oc.UnauthorizedException),
+        (402, oc.InsufficientCreditsException),
+        (404, oc.NotFoundException),
+    ],
+)
+@pytest.mark.parametrize("name", list(OPERATIONS))
+def test_an_oversized_4xx_is_still_the_refusal_its_status_says(
+    connect: Connect, name: str, status: int, cls: Type[oc.ApiException]
+) -> None:
+    with FaultServer(Fault("huge_body", status=status, size=3 * 1024 * 1024)) as server:
+        api, _ = connect(server.url, max_response_bytes=1024 * 1024)
+        result, _ = call(api, name)
+        assert type(result) is cls, result
+        assert result.status == status
+        assert not result.body
+        assert "max_response_bytes" in str(result)
+        assert server.request_count == 1
+
+
+@pytest.mark.timeout(60)
+def test_a_chunk_answered_with_an_oversized_5xx_is_filed_uncertain(connect: Connect) -> None:
+    created = Fault("ok", status=201, body=CREATED)
+    huge_503 = Fault("huge_body", status=503, size=3 * 1024 * 1024)
+    with FaultServer(created, script=[created, huge_503]) as server:
+        api, _ = connect(server.url, max_response_bytes=1024 * 1024)
+        batch = oc.BatchMessage(
+            sender="Acme",
+            content="Hi",
+            destinations=[f"4477009000{n:02d}" for n in range(6)],
+        )
+        with pytest.raises(oc.ChunkedSendError) as caught:
+            api.batch_send_many(batch, chunk_size=2, _request_timeout=TIMEOUT)
+        report = caught.value.report
+        assert [list(c.indices) for c in report.chunks] == [[0, 1]]
+        assert [list(c.indices) for c in report.uncertain_chunks] == [[2, 3]]
+        assert report.unsent_indices == [4, 5]
+        assert server.request_count == 2
+
+
+# -- compressed answers ----------------------------------------------------------------------
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("size", [2 * 1024 * 1024, 5 * 1024 * 1024])
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_answer_comes_back_whole(
+    connect: Connect, encoding: str, chunked: bool, size: int
+) -> None:
+    expected_records = json.loads(compressed_records(size))
+    fault = Fault("compressed", size=size, encoding=encoding, chunked=chunked)
+    with FaultServer(fault) as server:
+        api, _ = connect(server.url)
+        records, _ = call(api, "batch_batchid_get", _headers={"Accept-Encoding": encoding})
+        assert isinstance(records, list), records
+        assert len(records) == len(expected_records)
+        assert records[-1].messageid == expected_records[-1]["messageid"]
+        assert server.request_count == 1
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_the_size_limit_counts_decoded_bytes(
+    connect: Connect, encoding: str, chunked: bool
+) -> None:
+    # 8 MiB of records compress to well under the 1 MiB limit: a small answer on the wire that
+    # would be a large one in memory is refused all the same.
+    fault = Fault("compressed", size=8 * 1024 * 1024, encoding=encoding, chunked=chunked)
+    with FaultServer(fault) as server:
+        api, waits = connect(server.url, max_response_bytes=1024 * 1024)
+        result, _ = call(api, "batch_batchid_get")
+        assert type(result) is oc.ApiResponseError, result
+        assert "max_response_bytes" in str(result)
+        assert server.request_count == 1
+        assert waits == []
+
+
+@pytest.mark.timeout(60)
+def test_a_compressed_answer_just_under_the_limit_is_read(connect: Connect) -> None:
+    body = compressed_records(2 * 1024 * 1024)
+    fault = Fault("compressed", size=2 * 1024 * 1024)
+    with FaultServer(fault) as server:
+        api, _ = connect(server.url, max_response_bytes=len(body))
+        records, _ = call(api, "batch_batchid_get")
+        assert isinstance(records, list), records
+        assert len(records) == len(json.loads(body))
+
+
+# -- the answer's head is bounded by the attempt's time limit --------------------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("fault", ["interim_forever", "trickle_headers"])
+@pytest.mark.parametrize("name", SENDS)
+def test_a_send_whose_head_never_ends_is_sent_once(connect: Connect, name: str, fault: str) -> None:
+    with FaultServer(fault, interval=0.05, hold=20.0) as server:
+        api, waits = connect(server.url)
+        result, _ = call(api, name)
+        assert type(result) is SendOutcomeUnknownTimeoutError, result
+        assert not isinstance(result, oc.ApiConnectionError)
+        assert "not retried" in str(result)
+        assert not server.wait_for_requests(2, timeout=0.3)
+        assert server.request_count == 1
+        assert waits == []
+
+
+@pytest.mark.timeout(30)
+def test_a_slow_head_that_finishes_in_time_is_read(connect: Connect) -> None:
+    # About 150 bytes of head at 2 ms each: inside the 1.5 s limit of one attempt, although
+    # the head takes longer than many single reads would.
+    with FaultServer("trickle_headers", status=201, interval=0.002) as server:
+        api, _ = connect(server.url)
+        result, _ = call(api, "batch_send_post")
+        assert isinstance(result, oc.BatchMessageResponse), result
+        assert result.batchid == "2586749"
+
+
+@pytest.mark.timeout(30)
+def test_after_a_bounded_head_the_connection_keeps_its_read_timeout(connect: Connect) -> None:
+    # The limit lowers the socket's timeout while the head is read; the next request on the
+    # same connection must get the configured one back, not what was left of the last limit.
+    created = Fault("ok", status=201, body=CREATED)
+    slow = Fault("trickle_headers", status=201, interval=0.006)  # ~0.85 s for the head
+    with FaultServer(created, script=[slow]) as server:
+        api, _ = connect(server.url)
+        # The limit is 3.5 s; after 0.5 s what is left is under the 3 s read timeout, so the
+        # socket's timeout is lowered for the rest of the head.
+        first = api.batch_send_post(dict(BATCH), _request_timeout=(0.5, 3.0))
+        assert first.batchid == "2586749"
+        pool, _ = api.api_client.rest_client._pool_for(server.url)
+        idle = [conn for conn in pool.pool.queue if conn is not None and conn.sock is not None]
+        assert len(idle) == 1
+        assert idle[0].sock.gettimeout() == 3.0
+        second, _ = call(api, "batch_send_post")
+        assert second.batchid == "2586749"
+        assert server.connection_count == 1

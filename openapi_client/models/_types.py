@@ -8,12 +8,14 @@ from typing import Any, Optional, Union
 from pydantic import (
     BeforeValidator,
     Field,
+    GetCoreSchemaHandler,
     PlainSerializer,
     Strict,
     StrictBool,
     StrictInt,
     StrictStr,
 )
+from pydantic_core import CoreSchema, core_schema
 from typing_extensions import Annotated
 
 from .. import _limits
@@ -24,6 +26,7 @@ __all__ = [
     "Content",
     "DeliveryReportUrl",
     "Destination",
+    "Id",
     "Number",
     "OptionalSchedule",
     "OptionalTimestamp",
@@ -33,6 +36,33 @@ __all__ = [
     "Ttl",
     "Validity",
 ]
+
+
+class _TextOrInteger:
+    """Core schema of an id: JSON text, or a JSON integer turned into its digits.
+
+    Without it the lenient response models would also turn ``NaN``, ``Infinity``, ``1e400`` or
+    ``2.5`` into text (``'NaN'``, ``'inf'``): none of them is an id, and the first three are not
+    even JSON. The check runs inside pydantic, so decoding thousands of records costs no more.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.chain_schema(
+            [
+                core_schema.union_schema(
+                    [core_schema.str_schema(strict=True), core_schema.int_schema(strict=True)],
+                    custom_error_type="id_type",
+                    custom_error_message="not an id: expected text or a whole number",
+                ),
+                core_schema.str_schema(coerce_numbers_to_str=True),
+            ]
+        )
+
+
+#: An id in an answer (batch, message, record, destination): text or an integer, kept as text.
+Id = Annotated[str, _TextOrInteger()]
 
 
 def _check_schedule(value: Any) -> Any:

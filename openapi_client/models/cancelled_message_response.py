@@ -7,6 +7,7 @@ from typing import Any, Optional
 from pydantic import Field, model_validator
 
 from ._base import ResponseModel
+from ._types import Id
 
 __all__ = ["CancelledMessageResponse"]
 
@@ -18,7 +19,7 @@ class CancelledMessageResponse(ResponseModel):
     a ``batchid`` key is accepted too, and ``.batchid`` reads whichever came.
     """
 
-    messageid: str = Field(description="ID of what was cancelled (for a batch: the batch id).")
+    messageid: Id = Field(description="ID of what was cancelled (for a batch: the batch id).")
     status: Optional[str] = Field(default=None, description="Status after the call: CANCELLED.")
 
     @model_validator(mode="before")

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from .._dates import parse_api_datetime
 from ._base import ResponseModel
+from ._types import Id
 from .message_response_failurereason import MessageResponseFailurereason
 
 __all__ = ["MessageResponse"]
@@ -21,14 +22,14 @@ class MessageResponse(ResponseModel):
     the API's text (``created``) and are also offered parsed (``created_at``).
     """
 
-    id: Optional[str] = Field(default=None, description="Internal record id.")
-    messageid: Optional[str] = Field(default=None, description="ID of the message.")
-    batchid: Optional[str] = Field(default=None, description="ID of the batch it belongs to.")
+    id: Optional[Id] = Field(default=None, description="Internal record id.")
+    messageid: Optional[Id] = Field(default=None, description="ID of the message.")
+    batchid: Optional[Id] = Field(default=None, description="ID of the batch it belongs to.")
     customerid: Optional[str] = Field(default=None, description="Your customer ID.")
-    identifier: Optional[str] = Field(default=None, description="Network identifier.")
+    identifier: Optional[Id] = Field(default=None, description="Network identifier.")
     keyword: Optional[str] = Field(default=None, description="Keyword of an inbound message.")
     sender: Optional[str] = Field(default=None, description="Sender ID.")
-    destination: Optional[str] = Field(default=None, description="Recipient's number.")
+    destination: Optional[Id] = Field(default=None, description="Recipient's number.")
     content: Optional[str] = Field(default=None, description="Message text.")
     status: Optional[str] = Field(
         default=None,
