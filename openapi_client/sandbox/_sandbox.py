@@ -140,6 +140,8 @@ class Sandbox:
         """Stop serving, close open connections, stop the workers, close ``state_file``."""
         server, self._server = self._server, None
         if server is None:
+            if self._state.persistent:
+                self._state.close()
             return
         with self._state.lock:
             self._stopping = True
