@@ -75,17 +75,20 @@ _ROUTES = [
 
 
 def _route(method: str, path: str) -> Tuple[Optional[str], List[str], List[str]]:
-    """(route name, path parameters, every method the path serves)."""
-    served: List[str] = []
-    found: Tuple[Optional[str], List[str]] = (None, [])
-    for route in _ROUTES:
-        match = route.pattern.fullmatch(path)
-        if match is None:
-            continue
-        served.append(route.method)
-        if route.method == method and found[0] is None:
-            found = (route.name, [unquote(group) for group in match.groups()])
-    return found[0], found[1], served
+    """(route name, path parameters, every method the path serves).
+
+    A literal path wins over a template, as in OpenAPI: ``GET /batch/send`` is a method
+    ``/batch/send`` does not serve, not a read of a batch called "send".
+    """
+    matches = [(route, route.pattern.fullmatch(path)) for route in _ROUTES]
+    found = [(route, match) for route, match in matches if match is not None]
+    if any(not match.groups() for _, match in found):
+        found = [(route, match) for route, match in found if not match.groups()]
+    for route, match in found:
+        if route.method == method:
+            params = [unquote(group) for group in match.groups()]
+            return route.name, params, [route.method for route, _ in found]
+    return None, [], [route.method for route, _ in found]
 
 
 class _Handler(BaseHTTPRequestHandler):
