@@ -304,9 +304,11 @@ def test_a_method_a_path_does_not_serve_is_405_with_that_paths_allow(
 
 
 def test_an_unknown_method_and_an_unknown_path_are_json(client: Client) -> None:
-    answer = client.call("BREW", "/credits/balance")
-    assert answer.status == 405
-    assert answer.headers["Allow"] == "GET"
+    for method in ("BREW", "get"):  # methods are case-sensitive: "get" is not GET
+        answer = client.call(method, "/credits/balance")
+        assert answer.status == 405
+        assert answer.headers["Allow"] == "GET"
+        assert answer.body["errorCode"] == 1054
     for method, path in (("GET", "/nothing/here"), ("TRACE", "/nothing"), ("GET", "/")):
         answer = client.call(method, path)
         assert answer.status == 404

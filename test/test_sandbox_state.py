@@ -273,3 +273,18 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     junk.write_bytes(b"\x00\x01 not a database")
     with pytest.raises(ValueError, match="not SQLite"):
         Sandbox(state_file=junk)
+
+
+def test_another_programs_sqlite_database_is_left_alone(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (text TEXT)")
+    db.close()
+    with pytest.raises(ValueError, match="not a sandbox state database"):
+        Sandbox(state_file=other)
+    with sqlite3.connect(other) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master")]
+    db.close()
+    assert tables == ["notes"]

@@ -108,7 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
     def __getattr__(self, name: str) -> Any:
         # http.server answers a method without a do_<METHOD> with a 501 HTML page. Every
         # method comes here instead, so a path answers 405 (with its own Allow) or 404, in JSON.
-        if name.startswith("do_") and name[3:].isupper():
+        if name.startswith("do_"):
             return lambda: self._handle(name[3:])
         raise AttributeError(name)
 

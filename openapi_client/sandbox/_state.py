@@ -234,6 +234,10 @@ class State:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
                 db.execute("PRAGMA busy_timeout=10000")
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            if tables and "account" not in tables:
+                # Someone else's database: never add our tables to it.
+                raise sqlite3.DatabaseError("it holds other tables and no sandbox account")
             db.executescript(_SCHEMA)
             self._db = db
             self._adopt()
