@@ -39,7 +39,6 @@ from typing import (
 from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import BaseModel, FailFast, TypeAdapter, ValidationError
-from pydantic_core import PydanticSerializationError
 from typing_extensions import Annotated, get_origin
 
 from . import __version__
@@ -55,9 +54,7 @@ from .exceptions import (
     ApiTypeError,
     ApiValueError,
     SendOutcomeUnknownError,
-    SendOutcomeUnknownResponseError,
-    SendOutcomeUnknownServiceError,
-    SendOutcomeUnknownTimeoutError,
+    ServiceException,
 )
 from .rest import ResponseTooLarge, RESTClientObject, RESTResponse, TransportError
 
@@ -103,9 +100,12 @@ def adapter_for(tp: Any) -> TypeAdapter[Any]:
 _ERROR_MODELS = (_models.ExtendedErrorModel, _models.ErrorModel)
 
 
-def _sends(method: str) -> bool:
-    """Whether a request with this method sends texts: every POST of the API does."""
-    return method == "POST"
+class SendOutcomeUnknownServiceError(SendOutcomeUnknownError, ServiceException):
+    """A send answered with 5xx: a ``ServiceException`` whose outcome is unknown.
+
+    Behind a proxy, or when the API fails after queueing the batch, a 5xx does not prove that
+    nothing was sent, so a send is never replayed after one.
+    """
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class Operation:
     @property
     def sends(self) -> bool:
         """Whether this operation sends texts (and so must never be replayed blindly)."""
-        return _sends(self.method)
+        return self.method == "POST"
 
 
 def _path_segment(name: str, value: Any) -> str:
@@ -139,14 +139,7 @@ def _path_segment(name: str, value: Any) -> str:
         raise ApiTypeError(
             f"expected str or int, got {type(value).__name__}", [name], valid_classes=(str, int)
         )
-    if isinstance(value, str):
-        text = str.__str__(value)  # a subclass's own __str__ is not what is sent
-    else:
-        try:
-            text = int.__repr__(value)
-        except ValueError:
-            # Python will not write an int of more than 4,300 digits (and no id is that long).
-            raise ApiValueError("is too large a number to be an id", [name]) from None
+    text = str(value)
     if text.isalnum() and text.isascii():
         return text  # the usual batch id: nothing to check or encode
     if not text.strip():
@@ -394,9 +387,9 @@ class ApiClient:
         response = self._send(op.method, url, headers, payload, timeout, preload)
         if not preload:
             return response.response
-        if op.sends:
-            return self._answer(response, op.responses, op.method, url)
-        return self._answer(response, op.responses)
+        if op.sends and response.status >= 500:
+            raise self._error(response, SendOutcomeUnknownServiceError, op.method, url)
+        return self.response_deserialize(response, op.responses)
 
     def _encode_body(self, op: Operation, body: Any) -> bytes:
         assert op.body_name is not None
@@ -406,17 +399,7 @@ class ApiClient:
             raise _validation_error(exc, op.body_name) from None
         if op.body_check is not None:
             value = op.body_check(value, self.configuration)
-        try:
-            return adapter_for(op.body_type).dump_json(value, by_alias=True, exclude_none=True)
-        except PydanticSerializationError as exc:
-            # Text that cannot be UTF-8 (a lone surrogate, from a bad decode upstream) is only
-            # found when the body is written out: name the field it is in.
-            where = _unencodable_text(value, [op.body_name])
-            if where is not None:
-                raise ApiValueError(
-                    "is not valid Unicode text (a lone surrogate); it cannot be sent", where
-                ) from None
-            raise ApiValueError(f"cannot be written as JSON: {exc}", [op.body_name]) from None
+        return adapter_for(op.body_type).dump_json(value, by_alias=True, exclude_none=True)
 
     def _send(
         self,
@@ -482,30 +465,17 @@ class ApiClient:
 
     @staticmethod
     def _transport_error(exc: TransportError, method: str, url: str, why: str) -> ApiException:
-        send = _sends(method)
         if isinstance(exc, ResponseTooLarge):
-            # The server answered; only its body was too big to read.
-            status = exc.status
-            if 400 <= status <= 499:
-                # A refusal is a refusal whatever its body says: map it by its status.
-                refused = RESTResponse(
-                    None, b"", status=status, reason=str(exc), headers=exc.headers
-                )
-                return ApiException.from_response(http_resp=refused, body=None, data=None)
-            if send:
-                return SendOutcomeUnknownResponseError(
-                    str(exc), method=method, url=url, status=status, headers=exc.headers
-                )
-            return ApiResponseError(status=status, reason=str(exc), headers=exc.headers)
+            # The server answered (a send that got this far was accepted or refused by status);
+            # only its body was too big to read.
+            return ApiResponseError(status=exc.status, reason=str(exc), headers=exc.headers)
         kind = exc.kind
         if kind in (FailureKind.CONNECT, FailureKind.CONNECT_TIMEOUT):
             cls: Type[ApiConnectionError] = (
                 ApiTimeoutError if kind is FailureKind.CONNECT_TIMEOUT else ApiConnectionError
             )
             return cls(f"{exc}; the request was not sent", method=method, url=url)
-        if send:
-            if kind is FailureKind.READ_TIMEOUT:
-                return SendOutcomeUnknownTimeoutError(str(exc), method=method, url=url)
+        if method == "POST":
             return SendOutcomeUnknownError(str(exc), method=method, url=url)
         if kind is FailureKind.READ_TIMEOUT:
             return ApiTimeoutError(f"{exc} ({why})", method=method, url=url)
@@ -590,28 +560,11 @@ class ApiClient:
         response_types_map: Optional[Mapping[Any, Any]] = None,
     ) -> ApiResponse[Any]:
         """Decode an answer into ``ApiResponse``, or raise the ``ApiException`` it means."""
-        return self._answer(response_data, response_types_map)
-
-    def _answer(
-        self,
-        response: RESTResponse,
-        types: Optional[Mapping[Any, Any]],
-        send_method: str = "",
-        url: str = "",
-    ) -> ApiResponse[Any]:
-        """Decode ``response``, or raise what it means.
-
-        ``send_method`` and ``url`` are given for an operation that sends texts: then a 5xx, or a
-        body that cannot be decoded, raises a ``SendOutcomeUnknownError`` class, as the request
-        may have been acted on.
-        """
-        status = response.status
+        status = response_data.status
         if not 200 <= status <= 299:
-            if send_method and status >= 500:
-                raise self._error(response, SendOutcomeUnknownServiceError, send_method, url)
-            raise self._error(response)
-        raw = response.read()
-        types = types or {}
+            raise self._error(response_data)
+        raw = response_data.read()
+        types = response_types_map or {}
         tp = types.get(status)
         if tp is None:
             tp = types.get(str(status), types.get(f"{str(status)[0]}XX"))
@@ -622,31 +575,29 @@ class ApiClient:
             tp = declared[0] if len(declared) == 1 else None
         data: Any = None
         if tp is not None and tp is not bytearray:
-            data = self._decode(raw, _resolve_type(tp), response, send_method, url)
+            data = self._decode(raw, _resolve_type(tp), response_data)
         elif tp is bytearray:
             data = raw
-        return ApiResponse(status_code=status, headers=response.headers, data=data, raw_data=raw)
+        return ApiResponse(
+            status_code=status, headers=response_data.headers, data=data, raw_data=raw
+        )
 
-    def _decode(
-        self, raw: bytes, tp: Any, response: RESTResponse, send_method: str = "", url: str = ""
-    ) -> Any:
+    def _decode(self, raw: bytes, tp: Any, response: RESTResponse) -> Any:
         try:
             if len(raw) < _GC_PAUSE_BYTES:
                 return adapter_for(tp).validate_json(raw)
             return _without_gc(adapter_for(tp).validate_json, raw)
         except ValidationError as exc:
-            why = _undecodable(exc, tp)
-            body = raw.decode("utf-8", "replace")
-            if send_method:
-                raise SendOutcomeUnknownResponseError(
-                    f"unexpected response: {why}",
-                    http_resp=response,
-                    body=body,
-                    method=send_method,
-                    url=url,
-                ) from exc
+            first = exc.errors(include_url=False)[0]
+            if first["type"] == "json_invalid":
+                why = f"the body is not valid JSON ({first['msg']})"
+            else:
+                where = ".".join(str(p) for p in first["loc"]) or "body"
+                why = f"the body does not fit {_type_name(tp)}: {where}: {first['msg']}"
             raise ApiResponseError(
-                reason=f"unexpected response: {why}", http_resp=response, body=body
+                reason=f"unexpected response: {why}",
+                http_resp=response,
+                body=raw.decode("utf-8", "replace"),
             ) from exc
 
     def deserialize(
@@ -661,7 +612,7 @@ class ApiClient:
             return adapter_for(tp).validate_json(response_text)
         except ValidationError as exc:
             raise ApiResponseError(
-                reason=f"unexpected response: {_undecodable(exc, tp)}",
+                reason=f"unexpected response: {exc.errors(include_url=False)[0]['msg']}",
                 body=response_text if isinstance(response_text, str) else None,
             ) from exc
 
@@ -732,46 +683,6 @@ def _check_header(name: str, value: str) -> None:
             f"the value of header {name!r} has characters HTTP headers cannot carry",
             ["headers"],
         ) from None
-
-
-def _undecodable(exc: ValidationError, tp: Any) -> str:
-    """Why a body could not be decoded into ``tp``, in one line."""
-    first = exc.errors(include_url=False)[0]
-    if first["type"] in ("json_invalid", "string_unicode"):
-        return f"the body is not valid JSON ({first['msg']})"
-    where = ".".join(str(p) for p in first["loc"]) or "body"
-    return f"the body does not fit {_type_name(tp)}: {where}: {first['msg']}"
-
-
-def _unencodable_text(value: Any, path: List[Union[str, int]]) -> Optional[List[Union[str, int]]]:
-    """The path of the first text in ``value`` that cannot be encoded as UTF-8, if any."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path
-        return None
-    if isinstance(value, BaseModel):
-        fields = type(value).model_fields
-        for name, info in fields.items():
-            found = _unencodable_text(getattr(value, name), [*path, info.alias or name])
-            if found is not None:
-                return found
-        return None
-    if isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            found = _unencodable_text(item, [*path, index])
-            if found is not None:
-                return found
-        return None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _unencodable_text(key, [*path, "(key)"]) or _unencodable_text(
-                item, [*path, str(key)]
-            )
-            if found is not None:
-                return found
-    return None
 
 
 def _type_name(tp: Any) -> str:

@@ -17,19 +17,10 @@
           ├── UnprocessableEntityException     422
           ├── RateLimitException               429
           ├── ServiceException                 5xx
-          ├── ApiResponseError                 an answer whose body could not be read or decoded
+          ├── ApiResponseError                 a 2xx whose body is not what the API promised
           ├── ApiConnectionError               the request never reached a server
           │    └── ApiTimeoutError             connecting or reading timed out
           └── SendOutcomeUnknownError          a send may or may not have gone out
-               ├── SendOutcomeUnknownServiceError    ... answered 5xx (also ServiceException)
-               ├── SendOutcomeUnknownResponseError   ... answer unreadable (also ApiResponseError)
-               └── SendOutcomeUnknownTimeoutError    ... answer timed out (also ApiTimeoutError)
-
-A send (``batch_send_post``, ``batch_any_post``, ``batch_schedule_post``) raises one of the
-``SendOutcomeUnknownError`` classes whenever the request may have reached the API but its answer
-does not say what happened. Each is also the class a read would raise for the same failure, so
-``except ServiceException`` / ``except ApiResponseError`` / ``except ApiTimeoutError`` still catch
-it; test for ``SendOutcomeUnknownError`` first when you need to know whether to resend.
 
 ``except ApiException`` catches every failure of a call that was attempted. Input refused before
 sending raises ``ApiValueError`` / ``ApiTypeError``, which are ``ValueError`` / ``TypeError`` as in
@@ -63,9 +54,6 @@ __all__ = [
     "OpenApiException",
     "RateLimitException",
     "SendOutcomeUnknownError",
-    "SendOutcomeUnknownResponseError",
-    "SendOutcomeUnknownServiceError",
-    "SendOutcomeUnknownTimeoutError",
     "ServiceException",
     "UnauthorizedException",
     "UnprocessableEntityException",
@@ -262,8 +250,7 @@ class ServiceException(ApiException):
 
 
 class ApiResponseError(ApiException):
-    """An answer whose body could not be used: not valid JSON, not the documented shape, or
-    larger than ``Configuration.max_response_bytes``. ``status`` is the answer's status."""
+    """A success status whose body is not valid JSON or does not fit the documented shape."""
 
 
 class ApiConnectionError(ApiException):
@@ -320,35 +307,6 @@ class SendOutcomeUnknownError(ApiException):
             "been delivered. It was not retried, to avoid sending twice; check the batch before "
             "sending again."
         )
-
-
-class SendOutcomeUnknownServiceError(SendOutcomeUnknownError, ServiceException):
-    """A send answered with 5xx: a ``ServiceException`` whose outcome is unknown.
-
-    Behind a proxy, or when the API fails after queueing the batch, a 5xx does not prove that
-    nothing was sent, so a send is never replayed after one.
-    """
-
-
-class SendOutcomeUnknownResponseError(SendOutcomeUnknownError, ApiResponseError):
-    """A send's answer arrived but could not be read: an ``ApiResponseError`` of unknown outcome.
-
-    The body was too large, not JSON, not UTF-8 or not the documented shape, so the batch id (or
-    the reason for a refusal) is lost. ``status`` is the status the server sent; a 2xx means the
-    API accepted the batch.
-    """
-
-
-class SendOutcomeUnknownTimeoutError(SendOutcomeUnknownError, ApiTimeoutError):
-    """A send's answer did not come in time: an ``ApiTimeoutError`` of unknown outcome.
-
-    The request was written, so the API may have accepted it before the time ran out.
-    """
-
-    def __init__(self, reason: Optional[str] = None, *, method: str = "", url: str = "") -> None:
-        self.method = method
-        self.url = url
-        ApiException.__init__(self, reason=reason)
 
 
 _STATUS_CLASSES: Dict[int, Type[ApiException]] = {

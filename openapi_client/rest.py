@@ -9,14 +9,12 @@ have reached the server, which is what decides if a send may be tried again.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import io
 import os
-import socket
 import ssl
 import threading
 import time
-from typing import Any, Dict, Mapping, Optional, Tuple, Type
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 import urllib3
 from urllib3.exceptions import (
@@ -43,91 +41,6 @@ __all__ = [
 ]
 
 _CHUNK = 1 << 20
-
-#: The monotonic time by which the current thread's attempt must have its answer's head.
-_attempt = threading.local()
-
-
-class _DeadlineReader(io.RawIOBase):
-    """The socket as the response's head is read: no wait may run past the attempt's deadline.
-
-    http.client reads the status line and headers with a socket timeout per ``recv``, so a server
-    that trickles them, or sends ``100 Continue`` again and again, is never cut off. Before each
-    read this lowers the socket's timeout to what is left of the deadline, when that is shorter;
-    once the head is in, ``finish()`` puts the timeout back and reads go straight through.
-    """
-
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
-        super().__init__()
-        self._sock = sock
-        self._deadline: Optional[float] = deadline
-        self._timeout = sock.gettimeout()
-        self._lowered = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        deadline = self._deadline
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise socket.timeout("the attempt's time limit ran out before the answer's head")
-            if self._timeout is None or left < self._timeout:
-                self._sock.settimeout(left)
-                self._lowered = True
-        return self._sock.recv_into(buffer)
-
-    def finish(self) -> None:
-        """The head is read: give the socket its own timeout back."""
-        self._deadline = None
-        if self._lowered:
-            self._lowered = False
-            with contextlib.suppress(OSError):
-                self._sock.settimeout(self._timeout)
-
-
-class _DeadlineResponse(http.client.HTTPResponse):
-    """http.client's response, reading its head under the attempt's deadline (if any)."""
-
-    def __init__(
-        self,
-        sock: socket.socket,
-        debuglevel: int = 0,
-        method: Optional[str] = None,
-        url: Optional[str] = None,
-    ) -> None:
-        super().__init__(sock, debuglevel, method, url)
-        deadline: Optional[float] = getattr(_attempt, "deadline", None)
-        self._head_reader: Optional[_DeadlineReader] = None
-        if deadline is not None:
-            self.fp.close()  # nothing was read through it yet
-            self._head_reader = _DeadlineReader(sock, deadline)
-            self.fp = io.BufferedReader(self._head_reader)
-
-    def begin(self) -> None:
-        reader = self._head_reader
-        if reader is None:
-            super().begin()
-            return
-        try:
-            super().begin()
-        finally:
-            reader.finish()
-
-
-_connection_classes: Dict[type, type] = {}
-
-
-def _with_deadline(base: Type[Any]) -> Type[Any]:
-    """``base`` (a urllib3 connection class) whose answers are read by ``_DeadlineResponse``."""
-    if getattr(base, "response_class", None) is _DeadlineResponse:
-        return base
-    found = _connection_classes.get(base)
-    if found is None:
-        found = type(base.__name__, (base,), {"response_class": _DeadlineResponse})
-        _connection_classes[base] = found
-    return found
 
 
 class TransportError(Exception):
@@ -306,7 +219,6 @@ class RESTClientObject:
                     pool = self.pool_manager.connection_from_host(
                         parsed.host, port=parsed.port, scheme=parsed.scheme
                     )
-                    pool.ConnectionCls = _with_deadline(pool.ConnectionCls)
                     self._pools[key] = pool
         return pool, path
 
@@ -340,7 +252,6 @@ class RESTClientObject:
         timeout, deadline = self._timeouts(_request_timeout)
         pool, path = self._pool_for(url)
         started = time.monotonic()
-        _attempt.deadline = None if deadline is None else started + deadline
         try:
             resp = pool.urlopen(
                 method,
@@ -390,15 +301,8 @@ class RESTClientObject:
             else:
                 # A body is read in chunks so that neither a trickle (deadline) nor a flood
                 # (limit) can hold the call or the process's memory for as long as it likes.
-                # The limit is on decoded bytes: urllib3 decodes gzip/deflate as it reads.
-                encoded = "content-encoding" in resp.headers
                 announced = resp.length_remaining
-                if (
-                    limit is not None
-                    and not encoded
-                    and announced is not None
-                    and announced > limit
-                ):
+                if limit is not None and announced is not None and announced > limit:
                     raise ResponseTooLarge(limit, resp.status, resp.headers)
                 chunks = []
                 size = 0
@@ -410,10 +314,8 @@ class RESTClientObject:
                     size += len(chunk)
                     if limit is not None and size > limit:
                         raise ResponseTooLarge(limit, resp.status, resp.headers)
-                    if not encoded and resp.length_remaining == 0:
-                        # All of a plain Content-Length body is in: no need to ask again. (A
-                        # decoder may still hold output when the last wire byte is read.)
-                        break
+                    if resp.length_remaining == 0:
+                        break  # all of a Content-Length body is in: no need to ask again
                     if deadline is not None and time.monotonic() - started > deadline:
                         raise TransportError(
                             FailureKind.READ_TIMEOUT,

@@ -41,16 +41,6 @@ Faults (the ``kind`` of a :class:`Fault`, or its name as a plain string):
     A 200 with a JSON array of ``size`` bytes (default 50 MiB), streamed in 64 KiB chunks.
 ``invalid_utf8``
     A 200 with ``Content-Type: application/json`` and a body that is not valid UTF-8.
-``compressed``
-    A 200 whose body is a JSON array of message records of at least ``size`` bytes once
-    decoded, sent with ``Content-Encoding: <encoding>`` (``gzip`` or ``deflate``), framed by
-    ``Content-Length`` or, with ``chunked=True``, by ``Transfer-Encoding: chunked``.
-``interim_forever``
-    Read the request, then send ``HTTP/1.1 100 Continue`` every ``interval`` seconds and
-    never a final answer, until the client closes, ``hold`` seconds pass or the server stops.
-``trickle_headers``
-    A valid response whose status line and headers are sent one byte every ``interval``
-    seconds, so no single read times out but the head alone takes long.
 
 Every fault that sends a response adds the fault's extra ``headers`` (which may override
 the defaults, e.g. ``{"Retry-After": "2"}`` on a ``503``). Complete responses keep the
@@ -76,13 +66,11 @@ request is recorded as soon as its request line, headers and body have been read
 from __future__ import annotations
 
 import contextlib
-import gzip
 import json
 import socket
 import struct
 import threading
 import time
-import zlib
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http import HTTPStatus
@@ -107,9 +95,6 @@ FAULTS = frozenset(
         "trickle",
         "huge_body",
         "invalid_utf8",
-        "compressed",
-        "interim_forever",
-        "trickle_headers",
     }
 )
 
@@ -135,7 +120,6 @@ _DEFAULT_BODIES: Dict[str, bytes] = {
     ),
     "429": b'{"message": "Too many requests"}',
     "trickle": b'{"batchid": "2586749", "status": "SCHEDULED"}',
-    "trickle_headers": b'{"batchid": "2586749", "status": "SCHEDULED"}',
     # 0xE9 is Latin-1 "é" and 0xFF/0xFE never occur in UTF-8.
     "invalid_utf8": b'{"message": "caf\xe9 \xff\xfe"}',
 }
@@ -143,31 +127,6 @@ _DEFAULT_BODIES: Dict[str, bytes] = {
 _DEFAULT_STATUS: Dict[str, int] = {"html_502": 502, "503": 503, "429": 429}
 
 _HUGE_CHUNK_ITEMS = 32 * 1024  # "0," items per chunk: 64 KiB
-
-_ENCODINGS = ("gzip", "deflate")
-_RECORD = (
-    '{"messageid": "%d", "batchid": "2586749", "destination": 447700900001, '
-    '"status": "DELIVERED", "content": "Hello from the fault server"}'
-)
-
-
-def compressed_records(size: int) -> bytes:
-    """The decoded body of ``compressed``: a JSON array of records, at least ``size`` bytes."""
-    parts: List[bytes] = []
-    total = 2
-    number = 0
-    while total < size:
-        part = (_RECORD % number).encode("ascii")
-        parts.append(part)
-        total += len(part) + 1
-        number += 1
-    return b"[" + b",".join(parts) + b"]"
-
-
-def _compress(data: bytes, encoding: str) -> bytes:
-    if encoding == "gzip":
-        return gzip.compress(data, mtime=0)
-    return zlib.compress(data)  # "deflate" is the zlib format (RFC 9110 §8.4.1.2)
 
 
 @dataclass(frozen=True)
@@ -183,10 +142,7 @@ class Fault:
         retry_after: ``Retry-After`` value of a ``429``; ``None`` sends no such header.
         interval: Seconds between two bytes of a ``trickle`` body.
         hold: Longest time in seconds a ``no_headers`` connection is held open.
-        size: Body size in bytes of ``huge_body`` (at least 3), or the least decoded size of
-            ``compressed``.
-        encoding: ``Content-Encoding`` of ``compressed``: ``gzip`` or ``deflate``.
-        chunked: Send ``compressed`` with ``Transfer-Encoding: chunked`` instead of a length.
+        size: Body size in bytes of ``huge_body`` (at least 3).
     """
 
     kind: str = "ok"
@@ -197,8 +153,6 @@ class Fault:
     interval: float = 0.05
     hold: float = 10.0
     size: int = 50 * 1024 * 1024
-    encoding: str = "gzip"
-    chunked: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FAULTS:
@@ -207,8 +161,6 @@ class Fault:
             raise ValueError("huge_body needs a size of at least 3 bytes")
         if self.interval < 0 or self.hold < 0:
             raise ValueError("interval and hold must not be negative")
-        if self.encoding not in _ENCODINGS:
-            raise ValueError(f"unknown encoding {self.encoding!r}; expected one of {_ENCODINGS}")
 
     def body_bytes(self) -> bytes:
         """The body to send, as bytes."""
@@ -665,9 +617,6 @@ class FaultServer:
         if kind == "no_headers":
             conn.wait_closed(fault.hold)
             return False
-        if kind == "interim_forever":
-            self._send_interim_forever(conn, fault)
-            return False
         headers = dict(fault.headers)
         if kind == "429" and fault.retry_after is not None:
             headers = {"Retry-After": str(fault.retry_after), **headers}
@@ -677,23 +626,12 @@ class FaultServer:
         if kind == "huge_body":
             self._send_huge(conn, status, headers, fault.size, keep_alive)
             return keep_alive
-        if kind == "compressed":
-            self._send_compressed(conn, status, headers, fault, keep_alive)
-            return keep_alive
         body = fault.body_bytes()
         if kind == "close_mid_body":
             conn.send(_head_bytes(status, headers, len(body), False) + body[: len(body) // 2])
             return False
         if method == "HEAD":
             conn.send(_head_bytes(status, headers, len(body), keep_alive))
-            return keep_alive
-        if kind == "trickle_headers":
-            head = _head_bytes(status, headers, len(body), keep_alive)
-            for i in range(len(head)):
-                if self._stop.wait(fault.interval):
-                    raise _Stopped("server stopping")
-                conn.send(head[i : i + 1])
-            conn.send(body)
             return keep_alive
         if kind == "trickle":
             conn.send(_head_bytes(status, headers, len(body), keep_alive))
@@ -704,31 +642,6 @@ class FaultServer:
             return keep_alive
         conn.send(_head_bytes(status, headers, len(body), keep_alive) + body)
         return keep_alive
-
-    def _send_interim_forever(self, conn: _Conn, fault: Fault) -> None:
-        deadline = time.monotonic() + fault.hold
-        while time.monotonic() < deadline:
-            conn.send(b"HTTP/1.1 100 Continue\r\n\r\n")
-            if self._stop.wait(fault.interval):
-                raise _Stopped("server stopping")
-
-    @staticmethod
-    def _send_compressed(
-        conn: _Conn, status: int, headers: Mapping[str, str], fault: Fault, keep_alive: bool
-    ) -> None:
-        data = _compress(compressed_records(fault.size), fault.encoding)
-        extra = {"Content-Encoding": fault.encoding, **headers}
-        if not fault.chunked:
-            conn.send(_head_bytes(status, extra, len(data), keep_alive) + data)
-            return
-        head = _head_bytes(status, extra, 0, keep_alive).replace(
-            b"Content-Length: 0", b"Transfer-Encoding: chunked"
-        )
-        conn.send(head)
-        for at in range(0, len(data), 16 * 1024):
-            piece = data[at : at + 16 * 1024]
-            conn.send(b"%x\r\n" % len(piece) + piece + b"\r\n")
-        conn.send(b"0\r\n\r\n")
 
     @staticmethod
     def _send_huge(

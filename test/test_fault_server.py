@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import gzip
 import http.client
 import json
 import socket
 import threading
 import time
-import zlib
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
-from fault_server import FAULTS, Fault, FaultServer, compressed_records
+from fault_server import FAULTS, Fault, FaultServer
 
 HttpResult = Tuple[int, Dict[str, str], bytes]
 
@@ -87,9 +85,6 @@ def test_fault_list_is_complete() -> None:
         "trickle",
         "huge_body",
         "invalid_utf8",
-        "compressed",
-        "interim_forever",
-        "trickle_headers",
     } <= FAULTS
 
 
@@ -362,71 +357,6 @@ def test_trickle_never_trips_a_per_read_timeout() -> None:
         assert got == body
         assert elapsed > len(body) * 0.02 * 0.8
         assert elapsed > 0.3
-
-
-def test_trickle_headers_sends_the_head_one_byte_at_a_time() -> None:
-    with FaultServer("trickle_headers", interval=0.0) as srv:
-        status, _, got = request(srv)
-        assert status == 200
-        assert got == b'{"batchid": "2586749", "status": "SCHEDULED"}'
-    # Each byte of the head is its own send: a read never gets the whole head at once.
-    with (
-        FaultServer("trickle_headers", interval=0.05) as srv,
-        socket.create_connection((srv.host, srv.port), timeout=2.0) as sock,
-    ):
-        sock.sendall(b"GET /v1/batch/1 HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert sock.recv(65536) == b"H"
-
-
-def test_interim_forever_never_sends_a_final_answer() -> None:
-    with (
-        FaultServer("interim_forever", interval=0.01, hold=5.0) as srv,
-        socket.create_connection((srv.host, srv.port), timeout=2.0) as sock,
-    ):
-        sock.sendall(b"POST /v1/batch/send HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}")
-        seen = b""
-        while seen.count(b"\r\n\r\n") < 20:
-            chunk = sock.recv(65536)
-            assert chunk, "closed early"
-            seen += chunk
-        heads = [h for h in seen.split(b"\r\n\r\n") if h]
-        assert set(heads) == {b"HTTP/1.1 100 Continue"}
-        assert srv.request_count == 1
-
-
-def test_interim_forever_hold_is_bounded() -> None:
-    # http.client skips every 100 Continue and then sees the connection close.
-    with (
-        FaultServer("interim_forever", interval=0.05, hold=0.3) as srv,
-        pytest.raises(http.client.RemoteDisconnected),
-    ):
-        request(srv, timeout=5.0)
-
-
-@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
-@pytest.mark.parametrize("chunked", [False, True])
-def test_compressed_body(encoding: str, chunked: bool) -> None:
-    size = 300 * 1024
-    with FaultServer("compressed", size=size, encoding=encoding, chunked=chunked) as srv:
-        status, headers, got = request(srv)
-    assert status == 200
-    assert headers["Content-Encoding"] == encoding
-    if chunked:
-        assert headers["Transfer-Encoding"] == "chunked"
-        assert "Content-Length" not in headers
-    else:
-        assert int(headers["Content-Length"]) == len(got)
-    decoded = gzip.decompress(got) if encoding == "gzip" else zlib.decompress(got)
-    assert decoded == compressed_records(size)
-    records = json.loads(decoded)
-    assert len(decoded) >= size
-    assert records[0]["messageid"] == "0"
-    assert len(got) < len(decoded) // 10
-
-
-def test_compressed_refuses_an_unknown_encoding() -> None:
-    with pytest.raises(ValueError, match="encoding"):
-        Fault("compressed", encoding="br")
 
 
 def test_trickle_keeps_connection_alive() -> None:

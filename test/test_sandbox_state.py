@@ -282,7 +282,7 @@ def test_another_programs_sqlite_database_is_left_alone(tmp_path: Path) -> None:
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE notes (text TEXT)")
     db.close()
-    with pytest.raises(ValueError, match="not a sandbox state database"):
+    with pytest.raises(ValueError, match="holds other tables and no sandbox account"):
         Sandbox(state_file=other)
     with sqlite3.connect(other) as db:
         tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master")]

@@ -245,7 +245,7 @@ class State:
             self._db = None
             db.close()
             raise StateFileError(
-                f"state file {self._path} is not a sandbox state database: {error}"
+                f"state file {self._path} cannot be used as a sandbox's database: {error}"
             ) from None
         # Close the connection with the state even if nobody calls close().
         weakref.finalize(self, db.close)
