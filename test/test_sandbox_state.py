@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from openapi_client.sandbox import Sandbox
+from openapi_client.sandbox import Sandbox, StateFileError
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is a POSIX signal")
 
@@ -173,7 +173,10 @@ def test_a_killed_sandbox_keeps_every_acknowledged_batch(state: Path) -> None:
     for trial in range(3):
         server = Server(state)
         with Load(server, seed=trial) as load:
-            time.sleep(random.uniform(0.3, 1.2))
+            deadline = time.monotonic() + 20
+            while not load.acknowledged and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(random.uniform(0.0, 1.0))  # then kill at a random moment
             server.kill()
         assert load.acknowledged, "nothing was sent before the kill"
         # Ids handed out after a restart are above every id that existed before it.
@@ -271,7 +274,7 @@ def test_ids_never_repeat_across_restarts(state: Path) -> None:
 def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"\x00\x01 not a database")
-    with pytest.raises(ValueError, match="not SQLite"):
+    with pytest.raises(StateFileError, match="not SQLite"):
         Sandbox(state_file=junk)
 
 

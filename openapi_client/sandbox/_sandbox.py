@@ -63,8 +63,9 @@ class Sandbox:
         report_timeout: seconds each delivery report POST may take.
 
     Raises:
-        ValueError: a bad argument, or ``state_file`` is not a sandbox database
-            (``StateFileError``, a ``ValueError``).
+        ValueError: a bad argument.
+        StateFileError: ``state_file`` cannot be used (a ``ValueError`` too): not SQLite, a
+            JSON file from an older smsworks, another program's database, unreadable.
     """
 
     def __init__(
