@@ -150,6 +150,8 @@ class Load:
                     scheduled.append(str(answer["batchid"]))
         except (OSError, http.client.HTTPException):
             return  # the server was killed
+        finally:
+            connection.close()
 
 
 @pytest.fixture
