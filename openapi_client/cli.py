@@ -788,15 +788,19 @@ def cmd_sandbox(args: argparse.Namespace, out: Output) -> int:
     from .sandbox import Sandbox
 
     stop = threading.Event()
-    sandbox = Sandbox(
-        credits=args.credits,
-        token=args.token,
-        port=args.port,
-        host=args.host,
-        delivery_delay=args.delivery_delay,
-        delivery_report_url=args.delivery_report_url,
-        state_file=args.state_file,
-    )
+    try:
+        sandbox = Sandbox(
+            credits=args.credits,
+            token=args.token,
+            port=args.port,
+            host=args.host,
+            delivery_delay=args.delivery_delay,
+            delivery_report_url=args.delivery_report_url,
+            state_file=args.state_file,
+        )
+    except ValueError as error:  # e.g. a --state-file that is not a sandbox database
+        out.error(str(error))
+        return EXIT_USAGE
     previous: Dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGINT, signal.SIGTERM):

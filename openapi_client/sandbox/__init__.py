@@ -18,5 +18,14 @@ from ._errors import ERROR_CODES
 from ._outcomes import OUTCOMES, TEST_NUMBER_RANGE, Outcome
 from ._sandbox import Sandbox
 from ._server import RequestRecord
+from ._state import StateFileError
 
-__all__ = ["ERROR_CODES", "OUTCOMES", "TEST_NUMBER_RANGE", "Outcome", "RequestRecord", "Sandbox"]
+__all__ = [
+    "ERROR_CODES",
+    "OUTCOMES",
+    "TEST_NUMBER_RANGE",
+    "Outcome",
+    "RequestRecord",
+    "Sandbox",
+    "StateFileError",
+]

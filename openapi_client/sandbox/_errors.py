@@ -33,6 +33,9 @@ ERROR_CODES: Mapping[int, Tuple[int, str]] = {
     1040: (401, "UNAUTHORIZED"),
     1050: (400, "ALREADY_CANCELLED"),
     1051: (400, "NOT_SCHEDULED"),
+    1052: (404, "BATCH_NOT_FOUND"),  # cancel of an unknown batch
+    1053: (404, "NOT_FOUND"),  # a path the API does not have
+    1054: (405, "METHOD_NOT_ALLOWED"),  # a method the path does not serve
     1060: (413, "BODY_TOO_LARGE"),
     1070: (503, "SERVICE_UNAVAILABLE"),  # only ever answered by an injected fault
     1080: (500, "INTERNAL_ERROR"),  # a bug in the sandbox itself

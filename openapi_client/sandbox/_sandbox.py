@@ -6,7 +6,6 @@ import base64
 import json
 import os
 import secrets
-import tempfile
 import threading
 import time
 import uuid
@@ -43,7 +42,8 @@ class Sandbox:
 
     It validates requests with the real API's limits, charges and refunds credits, runs
     scheduled batches when they fall due, moves messages through SENT to their outcome and POSTs
-    delivery reports. Nothing is written to disk unless ``state_file`` is given.
+    delivery reports. The account is kept in SQLite: in memory, or in ``state_file`` when one is
+    given, where every change is committed before its answer is sent.
 
     Args:
         credits: opening balance (a new SMS Works account starts with 50).
@@ -58,9 +58,14 @@ class Sandbox:
         customer_id: what ``GET /utils/test`` returns; a random UUID when ``None``.
         clock: returns the time in epoch seconds; defaults to ``time.time``.
         overdraft: how far below zero the balance may go before sends get 402.
-        state_file: JSON file the account is loaded from at :meth:`start` (if it exists) and
-            saved to at :meth:`stop`.
+        state_file: SQLite file that holds the account: opened (or created with ``credits``
+            and ``customer_id``) here, written on every change. The token is never stored.
         report_timeout: seconds each delivery report POST may take.
+
+    Raises:
+        ValueError: a bad argument.
+        StateFileError: ``state_file`` cannot be used (a ``ValueError`` too): not SQLite, a
+            JSON file from an older smsworks, another program's database, unreadable.
     """
 
     def __init__(
@@ -98,6 +103,7 @@ class Sandbox:
             overdraft=overdraft,
             report_url=delivery_report_url,
             reports=self._reports.submit,
+            path=self._state_file,
         )
         self._requests: List[RequestRecord] = []
         self._faults: List[List[Any]] = []  # [Fault, remaining count]
@@ -112,14 +118,9 @@ class Sandbox:
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> Sandbox:
-        """Load any saved state, bind the port and serve in daemon threads. Returns ``self``."""
+        """Bind the port and serve in daemon threads. Returns ``self``."""
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
-        if self._state_file is not None and os.path.exists(self._state_file):
-            with open(self._state_file, encoding="utf-8") as handle:
-                saved = json.load(handle)
-            with self._state.lock:
-                self._state.load(saved)
         self._server = SandboxServer((self._host, self._port), self)
         self._stopping = False
         self._reports.start()
@@ -137,9 +138,11 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
-        """Stop serving, close open connections, stop the workers, save ``state_file``."""
+        """Stop serving, close open connections, stop the workers, close ``state_file``."""
         server, self._server = self._server, None
         if server is None:
+            if self._state.persistent:
+                self._state.close()
             return
         with self._state.lock:
             self._stopping = True
@@ -151,20 +154,18 @@ class Sandbox:
             thread.join(5.0)
         self._threads = []
         self._reports.stop()
-        if self._state_file is not None:
-            self.save()
+        if self._state.persistent:
+            # Folds the write-ahead log into the file; reading the sandbox later reopens it.
+            self._state.close()
 
     def save(self) -> None:
-        """Write the account to ``state_file`` now (atomically; the token is not saved)."""
+        """Kept for compatibility: every change is already in ``state_file`` when it is answered.
+
+        Raises:
+            RuntimeError: the sandbox has no ``state_file``.
+        """
         if self._state_file is None:
             raise RuntimeError("this sandbox has no state_file")
-        with self._state.lock:
-            data = self._state.dump()
-        folder = os.path.dirname(os.path.abspath(self._state_file))
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".sandbox-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(temporary, self._state_file)
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -225,13 +226,12 @@ class Sandbox:
     def credits(self) -> float:
         """The current balance."""
         with self._state.lock:
-            self._state.tick()
-            return self._state.balance
+            return self._state.balance()
 
     @credits.setter
     def credits(self, value: float) -> None:
         with self._state.lock:
-            self._state.balance = float(value)
+            self._state.set_balance(value)
 
     @property
     def delivery_delay(self) -> float:
@@ -271,20 +271,20 @@ class Sandbox:
         ``schedule`` (aware ``datetime`` or ``None``).
         """
         with self._state.lock:
-            self._state.tick()
-            return {
-                batchid: {
-                    "batchid": batchid,
-                    "status": batch.status,
-                    "kind": batch.kind,
-                    "messages": len(batch.messages),
-                    "credits": sum(message.credits for message in batch.messages),
-                    "schedule": None
-                    if batch.schedule is None
-                    else datetime.fromtimestamp(batch.schedule, tz=timezone.utc),
-                }
-                for batchid, batch in self._state.batches.items()
+            summaries = self._state.batch_summaries()
+        return {
+            batchid: {
+                "batchid": batchid,
+                "status": status,
+                "kind": kind,
+                "messages": count,
+                "credits": credits,
+                "schedule": None
+                if schedule is None
+                else datetime.fromtimestamp(schedule, tz=timezone.utc),
             }
+            for batchid, status, kind, count, credits, schedule in summaries
+        }
 
     def messages(self, batchid: str) -> List[Dict[str, Any]]:
         """A batch's messages exactly as ``GET /batch/{batchid}`` returns them."""
@@ -294,13 +294,7 @@ class Sandbox:
     def sent_messages(self) -> List[Dict[str, Any]]:
         """Every message that has gone out (not scheduled, not cancelled), oldest first."""
         with self._state.lock:
-            self._state.tick()
-            return [
-                self._state.record(batch, message)
-                for batch in self._state.batches.values()
-                for message in batch.messages
-                if message.status not in ("SCHEDULED", "CANCELLED")
-            ]
+            return self._state.sent_records()
 
     @property
     def delivery_reports(self) -> List[Dict[str, Any]]:

@@ -74,17 +74,21 @@ _ROUTES = [
 ]
 
 
-def _route(method: str, path: str) -> Tuple[Optional[str], List[str], bool]:
-    """(route name, path parameters, whether the path exists under another method)."""
-    known = False
-    for route in _ROUTES:
-        match = route.pattern.fullmatch(path)
-        if match is None:
-            continue
+def _route(method: str, path: str) -> Tuple[Optional[str], List[str], List[str]]:
+    """(route name, path parameters, every method the path serves).
+
+    A literal path wins over a template, as in OpenAPI: ``GET /batch/send`` is a method
+    ``/batch/send`` does not serve, not a read of a batch called "send".
+    """
+    matches = [(route, route.pattern.fullmatch(path)) for route in _ROUTES]
+    found = [(route, match) for route, match in matches if match is not None]
+    if any(not match.groups() for _, match in found):
+        found = [(route, match) for route, match in found if not match.groups()]
+    for route, match in found:
         if route.method == method:
-            return route.name, [unquote(group) for group in match.groups()], True
-        known = True
-    return None, [], known
+            params = [unquote(group) for group in match.groups()]
+            return route.name, params, [route.method for route, _ in found]
+    return None, [], [route.method for route, _ in found]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -96,6 +100,17 @@ class _Handler(BaseHTTPRequestHandler):
     # client's delayed ACK, adding ~40 ms to every answer on a kept-alive connection.
     disable_nagle_algorithm = True
     server: SandboxServer
+
+    def version_string(self) -> str:
+        # The standard one appends " " + sys_version, which leaves a trailing space here.
+        return self.server_version
+
+    def __getattr__(self, name: str) -> Any:
+        # http.server answers a method without a do_<METHOD> with a 501 HTML page. Every
+        # method comes here instead, so a path answers 405 (with its own Allow) or 404, in JSON.
+        if name.startswith("do_"):
+            return lambda: self._handle(name[3:])
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         # Request lines only, never headers: the Authorization header holds the token.
@@ -109,12 +124,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         self._handle("DELETE")
-
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-    def do_PATCH(self) -> None:
-        self._handle("PATCH")
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -150,7 +159,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":  # a HEAD answer has the headers of a body, never the body
+            self.wfile.write(data)
 
     def _authorised(self) -> bool:
         expected = f"JWT {self.server.sandbox.token}".encode()
@@ -215,13 +225,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(
         self, method: str, full: str, path: str, raw: bytes
     ) -> Tuple[int, Any, Optional[Dict[str, str]]]:
-        if not full.startswith("/v1/"):
-            return 404, {"message": f"Cannot {method} {full}"}, None
-        name, params, known = _route(method, path)
+        name, params, served = _route(method, path) if full.startswith("/v1/") else (None, [], [])
         if name is None:
-            if known:
-                return 405, {"message": f"Cannot {method} {full}"}, {"Allow": "GET, POST, DELETE"}
-            return 404, {"message": f"Cannot {method} {full}"}, None
+            if served:
+                allow = ", ".join(served)
+                message = f"{method} is not served on {full}; it serves {allow}"
+                return 405, error_body(1054, message), {"Allow": allow}
+            return 404, error_body(1053, f"There is no {full} in this API"), None
         if not self._authorised():
             message = (
                 "Authorization header is missing"

@@ -1,17 +1,26 @@
 """The sandbox's account: balance, batches, messages and the clock that moves them.
 
-Everything here runs under one lock, held by :class:`State`'s public methods. No HTTP in this
-module: the server turns requests into calls on a :class:`State` and its answers into JSON.
+The account lives in SQLite (standard library ``sqlite3``): in memory by default, in a file when
+the sandbox is given a ``state_file``. Every change a request makes is one transaction, committed
+before the server writes its answer, so a sandbox killed at any moment restarts with every batch
+it acknowledged, the balance those batches left and an id counter that never goes back.
+
+Everything here runs under one lock, held by :class:`State`'s public methods; the one connection
+is only ever used under it. No HTTP in this module: the server turns requests into calls on a
+:class:`State` and its answers into JSON.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
+import contextlib
+import json
+import re
+import sqlite3
 import threading
 import time
+import weakref
 from functools import lru_cache
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..sms import count_segments
 from ._clock import format_js_date
@@ -19,13 +28,73 @@ from ._errors import SandboxError
 from ._outcomes import Outcome, outcome_for
 from ._validate import Common
 
-__all__ = ["State"]
+__all__ = ["State", "StateFileError", "default_clock"]
 
 #: (url, payload) of one delivery report, handed to the report worker.
 ReportSink = Callable[[str, Dict[str, Any]], None]
+_Reports = List[Tuple[str, Dict[str, Any]]]
 
-_FINAL = "final"  # event: messages reach their outcome
-_DUE = "due"  # event: a scheduled batch is sent
+#: Bumped when the tables change shape; a file of another format is refused, not guessed at.
+FORMAT = 2
+_FIRST_BATCH = 3_000_001
+_FIRST_MESSAGE = 100_000_001
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# Ids are decimal text without leading zeros; 18 digits stay inside SQLite's 64-bit integers.
+_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS account (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    format INTEGER NOT NULL,
+    credits REAL NOT NULL,
+    customerid TEXT NOT NULL,
+    next_batch INTEGER NOT NULL,
+    next_message INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batches (
+    batchid INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    schedule REAL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS batches_due ON batches (schedule) WHERE status = 'SCHEDULED';
+CREATE TABLE IF NOT EXISTS commons (
+    id INTEGER PRIMARY KEY,
+    batchid INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    content TEXT NOT NULL,
+    tag TEXT,
+    deliveryreporturl TEXT,
+    ttl INTEGER,
+    validity INTEGER NOT NULL,
+    ai INTEGER,
+    metadata TEXT,
+    responseemail TEXT
+);
+CREATE INDEX IF NOT EXISTS commons_batch ON commons (batchid);
+CREATE TABLE IF NOT EXISTS messages (
+    messageid INTEGER PRIMARY KEY,
+    batchid INTEGER NOT NULL,
+    common INTEGER NOT NULL,
+    destination TEXT NOT NULL,
+    credits REAL NOT NULL,
+    status TEXT NOT NULL,
+    created REAL NOT NULL,
+    modified REAL NOT NULL,
+    final_at REAL
+);
+CREATE INDEX IF NOT EXISTS messages_batch ON messages (batchid);
+CREATE INDEX IF NOT EXISTS messages_due ON messages (final_at) WHERE final_at IS NOT NULL;
+"""
+
+_MESSAGE_COLUMNS = (
+    "messageid, batchid, common, destination, credits, status, created, modified, final_at"
+)
+
+
+class StateFileError(ValueError):
+    """The ``state_file`` given to a sandbox cannot be used (not one of its databases)."""
 
 
 @lru_cache(maxsize=4096)
@@ -38,8 +107,11 @@ def _international(destination: str) -> bool:
     return not destination.startswith("44")
 
 
-class _Message:
+class _Row:
+    """One message as the state works on it between reading and writing its row."""
+
     __slots__ = (
+        "batchid",
         "common",
         "created",
         "credits",
@@ -47,55 +119,71 @@ class _Message:
         "final_at",
         "messageid",
         "modified",
-        "outcome",
         "status",
     )
 
-    def __init__(
-        self, messageid: str, common: Common, destination: str, credits: float, now: float
-    ) -> None:
-        self.messageid = messageid
-        self.common = common
-        self.destination = destination
-        self.outcome: Outcome = outcome_for(destination)
-        self.credits = credits
-        self.status = "SCHEDULED"
-        self.created = now
-        self.modified = now
-        self.final_at: Optional[float] = None
+    def __init__(self, row: Sequence[Any]) -> None:
+        (
+            self.messageid,
+            self.batchid,
+            self.common,
+            self.destination,
+            self.credits,
+            self.status,
+            self.created,
+            self.modified,
+            self.final_at,
+        ) = row
+
+    def values(self) -> Tuple[Any, ...]:
+        return (
+            self.messageid,
+            self.batchid,
+            self.common,
+            self.destination,
+            self.credits,
+            self.status,
+            self.created,
+            self.modified,
+            self.final_at,
+        )
+
+    @property
+    def outcome(self) -> Outcome:
+        return outcome_for(self.destination)
 
 
-class _Batch:
-    __slots__ = ("batchid", "created", "kind", "messages", "schedule", "status")
-
-    def __init__(
-        self,
-        batchid: str,
-        kind: str,
-        messages: List[_Message],
-        schedule: Optional[float],
-        now: float,
-    ) -> None:
-        self.batchid = batchid
-        self.kind = kind  # "send", "any" or "schedule"
-        self.messages = messages
-        self.schedule = schedule
-        self.created = now
-        # SCHEDULED until due, then PROCESSED; CANCELLED if cancelled; SENT for immediate sends.
-        self.status = "SCHEDULED" if schedule is not None else "SENT"
+def _check_file(path: str) -> None:
+    """Refuse a file that is not a sandbox database before SQLite is let near it."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StateFileError(f"cannot read state file {path}: {error.strerror or error}") from None
+    if head and head != _SQLITE_MAGIC:
+        kind = "a JSON state file from an older smsworks" if head[:1] in b"{[" else "not SQLite"
+        raise StateFileError(
+            f"state file {path} is {kind}; move it away (or delete it) to start a new account"
+        )
 
 
 class State:
     """The account behind one sandbox.
 
     Args:
-        credits: opening balance.
-        customer_id: what ``/utils/test`` answers and records carry as ``customerid``.
+        credits: opening balance (ignored when ``path`` already holds an account).
+        customer_id: what ``/utils/test`` answers (likewise).
         delivery_delay: seconds (sandbox clock) between SENT and a message's outcome.
         clock: returns the current time in epoch seconds; ``advance`` adds to it.
         overdraft: how far below zero the balance may go (an arranged overdraft).
         report_url: account-wide delivery report URL, used when a message has none.
-        reports: where delivery reports go.
+        reports: where delivery reports go, handed over only after their change is committed.
+        path: SQLite file to keep the account in; in memory when ``None``.
+
+    Raises:
+        StateFileError: ``path`` exists but is not a sandbox database.
     """
 
     def __init__(
@@ -108,22 +196,122 @@ class State:
         overdraft: float,
         report_url: Optional[str],
         reports: ReportSink,
+        path: Optional[str] = None,
     ) -> None:
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         self._clock = clock
         self._offset = 0.0
-        self.balance = float(credits)
-        self.customer_id = customer_id
         self.delivery_delay = float(delivery_delay)
         self.overdraft = float(overdraft)
         self.report_url = report_url
         self._reports = reports
-        self._next_batch = 3_000_001
-        self._next_message = 100_000_001
-        self.batches: Dict[str, _Batch] = {}
-        self._events: List[Tuple[float, int, str, str, List[int]]] = []
-        self._sequence = itertools.count()
+        self._path = path
+        self._opening = (float(credits), customer_id)
+        self._db: Optional[sqlite3.Connection] = None
+        self.customer_id = customer_id
+        with self.lock:
+            self._connection()
+
+    # -- the database -----------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open connection, (re)opened on first use (caller holds the lock)."""
+        if self._db is not None:
+            return self._db
+        if self._path is not None:
+            _check_file(self._path)
+        try:
+            db = sqlite3.connect(
+                self._path or ":memory:", isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise StateFileError(f"cannot open state file {self._path}: {error}") from None
+        try:
+            if self._path is not None:
+                # WAL: a commit is one append to the log. FULL: it is on disk before the
+                # answer goes out, so even a power cut keeps what the sandbox acknowledged.
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=FULL")
+                db.execute("PRAGMA busy_timeout=10000")
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            if tables and "account" not in tables:
+                # Someone else's database: never add our tables to it.
+                raise sqlite3.DatabaseError("it holds other tables and no sandbox account")
+            db.executescript(_SCHEMA)
+            self._db = db
+            self._adopt()
+        except sqlite3.DatabaseError as error:
+            self._db = None
+            db.close()
+            raise StateFileError(
+                f"state file {self._path} cannot be used as a sandbox's database: {error}"
+            ) from None
+        # Close the connection with the state even if nobody calls close().
+        weakref.finalize(self, db.close)
+        return db
+
+    def _adopt(self) -> None:
+        """Read the account the file holds, or write the opening one into a new file."""
+        with self._write():
+            row = self._one("SELECT format, customerid FROM account WHERE id = 1")
+            if row is None:
+                credits, customer = self._opening
+                self._sql(
+                    "INSERT INTO account VALUES (1, ?, ?, ?, ?, ?)",
+                    (FORMAT, credits, customer, _FIRST_BATCH, _FIRST_MESSAGE),
+                )
+                return
+        if row[0] != FORMAT:
+            raise sqlite3.DatabaseError(f"format {row[0]}, this sandbox reads format {FORMAT}")
+        self.customer_id = str(row[1])
+
+    def close(self) -> None:
+        """Close the database (a file's write-ahead log is folded back in and removed).
+
+        The next use opens it again; an in-memory account is gone once closed.
+        """
+        with self.lock:
+            db, self._db = self._db, None
+            if db is not None:
+                db.close()
+
+    @property
+    def persistent(self) -> bool:
+        return self._path is not None
+
+    def _sql(self, query: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self._connection().execute(query, parameters)
+
+    def _one(self, query: str, parameters: Sequence[Any] = ()) -> Optional[Tuple[Any, ...]]:
+        row: Optional[Tuple[Any, ...]] = self._sql(query, parameters).fetchone()
+        return row
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One transaction: committed on success, rolled back on any exception."""
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _send_reports(self, reports: _Reports) -> None:
+        # Only after the commit: a report must never announce a change that was rolled back.
+        for url, payload in reports:
+            self._reports(url, payload)
+
+    def _balance(self) -> float:
+        row = self._one("SELECT credits FROM account WHERE id = 1")
+        assert row is not None
+        return float(row[0])
+
+    def _add_credits(self, amount: float) -> None:
+        if amount:
+            self._sql("UPDATE account SET credits = credits + ? WHERE id = 1", (amount,))
 
     # -- clock ------------------------------------------------------------------------------
 
@@ -142,28 +330,72 @@ class State:
 
     def next_due(self) -> Optional[float]:
         """When the earliest pending event falls due (caller holds the lock)."""
-        return self._events[0][0] if self._events else None
+        batch = self._one("SELECT MIN(schedule) FROM batches WHERE status = 'SCHEDULED'")
+        message = self._one("SELECT MIN(final_at) FROM messages WHERE final_at IS NOT NULL")
+        times = [row[0] for row in (batch, message) if row is not None and row[0] is not None]
+        return min(times) if times else None
 
     def tick(self) -> None:
-        """Apply every event that is due (caller holds the lock)."""
-        now = self.now()
-        while self._events and self._events[0][0] <= now:
-            due, _, kind, batchid, indices = heapq.heappop(self._events)
-            batch = self.batches.get(batchid)
-            if batch is None:
-                continue
-            if kind == _DUE:
-                if batch.status == "SCHEDULED":
-                    batch.status = "PROCESSED"
-                    self._dispatch(batch, due)
-            else:
-                for index in indices:
-                    message = batch.messages[index]
-                    if message.status == "SENT":
-                        self._finish(batch, message, due)
+        """Apply every event that is due, in one transaction (caller holds the lock)."""
+        due = self.next_due()
+        if due is None or due > self.now():
+            return
+        reports: _Reports = []
+        with self._write():
+            self._apply_due(reports)
+        self._send_reports(reports)
 
-    def _push(self, due: float, kind: str, batchid: str, indices: List[int]) -> None:
-        heapq.heappush(self._events, (due, next(self._sequence), kind, batchid, indices))
+    def _apply_due(self, reports: _Reports) -> None:
+        """Run due schedules and settle due messages, oldest first (inside a transaction)."""
+        now = self.now()
+        while True:
+            due = self.next_due()
+            if due is None or due > now:
+                return
+            batches = self._sql(
+                "SELECT batchid FROM batches WHERE status = 'SCHEDULED' AND schedule = ?", (due,)
+            ).fetchall()
+            if batches:
+                for (batchid,) in batches:
+                    self._sql(
+                        "UPDATE batches SET status = 'PROCESSED' WHERE batchid = ?", (batchid,)
+                    )
+                    rows = [
+                        _Row(row)
+                        for row in self._sql(
+                            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE batchid = ?"
+                            " ORDER BY messageid",
+                            (batchid,),
+                        )
+                    ]
+                    self._dispatch(rows, self._commons(batchid), due, reports)
+                    self._update(rows)
+                continue
+            rows = [
+                _Row(row)
+                for row in self._sql(
+                    f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE final_at = ?"
+                    " ORDER BY messageid",
+                    (due,),
+                )
+            ]
+            commons: Dict[int, Common] = {}
+            refunds = 0.0
+            for row in rows:
+                if row.status == "SENT":
+                    if row.common not in commons:
+                        commons.update(self._commons(row.batchid))
+                    refunds += self._finish(row, commons[row.common], due, reports)
+                row.final_at = None
+            self._add_credits(refunds)
+            self._update(rows)
+
+    def _update(self, rows: List[_Row]) -> None:
+        self._connection().executemany(
+            "UPDATE messages SET credits = ?, status = ?, modified = ?, final_at = ?"
+            " WHERE messageid = ?",
+            [(row.credits, row.status, row.modified, row.final_at, row.messageid) for row in rows],
+        )
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -176,237 +408,303 @@ class State:
         return float(parts * (2 if _international(destination) else 1))
 
     def submit(
-        self, kind: str, items: Iterable[Tuple[Common, str]], schedule: Optional[float] = None
+        self,
+        kind: str,
+        items: Sequence[Tuple[Common, str]],
+        schedule: Optional[float] = None,
     ) -> str:
         """Accept a batch: check and take its credits, create its messages, send it unless
-        scheduled. Returns the batch id. Raises ``SandboxError`` (402) leaving nothing changed.
+        scheduled. Returns the batch id once all of it is committed. Raises ``SandboxError``
+        (402) leaving nothing changed.
         """
         segments: Dict[str, int] = {}
-        priced = [(common, to, self._cost(common, to, segments)) for common, to in items]
-        total = sum(cost for _, _, cost in priced)
+        costs = [self._cost(common, to, segments) for common, to in items]
+        total = sum(costs)
+        reports: _Reports = []
         with self.lock:
-            self.tick()
-            now = self.now()
-            if schedule is not None and schedule <= now:
-                raise SandboxError.extended(
-                    1016, "schedule is in the past; give a time in the future"
+            with self._write():
+                self._apply_due(reports)
+                now = self.now()
+                if schedule is not None and schedule <= now:
+                    raise SandboxError.extended(
+                        1016, "schedule is in the past; give a time in the future"
+                    )
+                account = self._one(
+                    "SELECT credits, next_batch, next_message FROM account WHERE id = 1"
                 )
-            if self.balance - total < -self.overdraft:
-                raise SandboxError.extended(
-                    1030,
-                    f"insufficient credits: the batch needs {total:g}, "
-                    f"the balance is {self.balance:g}; nothing was sent",
+                assert account is not None
+                balance, batchid, first = float(account[0]), int(account[1]), int(account[2])
+                if balance - total < -self.overdraft:
+                    raise SandboxError.extended(
+                        1030,
+                        f"insufficient credits: the batch needs {total:g}, "
+                        f"the balance is {balance:g}; nothing was sent",
+                    )
+                self._sql(
+                    "UPDATE account SET credits = credits - ?, next_batch = ?, next_message = ?"
+                    " WHERE id = 1",
+                    (total, batchid + 1, first + len(items)),
                 )
-            self.balance -= total
-            batchid = str(self._next_batch)
-            self._next_batch += 1
-            first = self._next_message
-            self._next_message += len(priced)
-            messages = [
-                _Message(str(first + index), common, to, cost, now)
-                for index, (common, to, cost) in enumerate(priced)
-            ]
-            batch = _Batch(batchid, kind, messages, schedule, now)
-            self.batches[batchid] = batch
-            if schedule is None:
-                self._dispatch(batch, now)
-            else:
-                self._push(schedule, _DUE, batchid, [])
+                self._sql(
+                    "INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
+                    (batchid, kind, "SENT" if schedule is None else "SCHEDULED", schedule, now),
+                )
+                common_ids = self._store_commons(batchid, [common for common, _ in items])
+                rows = [
+                    _Row(
+                        (first + index, batchid, common_ids[id(common)], to, cost)
+                        + ("SCHEDULED", now, now, None)
+                    )
+                    for index, ((common, to), cost) in enumerate(zip(items, costs))
+                ]
+                if schedule is None:
+                    by_id = {common_ids[id(common)]: common for common, _ in items}
+                    self._dispatch(rows, by_id, now, reports)
+                self._connection().executemany(
+                    "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [row.values() for row in rows],
+                )
             self.changed.notify_all()
-            return batchid
+        self._send_reports(reports)
+        return str(batchid)
 
-    def _dispatch(self, batch: _Batch, now: float) -> None:
-        """Hand a batch's messages to the "network" (caller holds the lock)."""
-        later: Dict[float, List[int]] = {}
-        for index, message in enumerate(batch.messages):
-            message.status = "SENT"
-            message.modified = now
-            when = message.outcome.when
+    def _store_commons(self, batchid: int, commons: List[Common]) -> Dict[int, int]:
+        """Insert each distinct ``Common`` of a batch once; map ``id(common)`` to its row id."""
+        ids: Dict[int, int] = {}
+        rows: List[Tuple[Any, ...]] = []
+        row = self._one("SELECT COALESCE(MAX(id), 0) FROM commons")
+        assert row is not None
+        next_id = int(row[0]) + 1
+        for common in commons:
+            if id(common) in ids:
+                continue
+            ids[id(common)] = next_id
+            rows.append(
+                (
+                    next_id,
+                    batchid,
+                    common.sender,
+                    common.content,
+                    common.tag,
+                    common.deliveryreporturl,
+                    common.ttl,
+                    common.validity,
+                    None if common.ai is None else int(common.ai),
+                    None if common.metadata is None else json.dumps(common.metadata),
+                    None if common.responseemail is None else json.dumps(common.responseemail),
+                )
+            )
+            next_id += 1
+        self._connection().executemany(
+            "INSERT INTO commons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+        return ids
+
+    def _commons(self, batchid: int) -> Dict[int, Common]:
+        commons: Dict[int, Common] = {}
+        for row in self._sql(
+            "SELECT id, sender, content, tag, deliveryreporturl, ttl, validity, ai, metadata,"
+            " responseemail FROM commons WHERE batchid = ?",
+            (batchid,),
+        ):
+            commons[row[0]] = Common(
+                sender=row[1],
+                content=row[2],
+                tag=row[3],
+                deliveryreporturl=row[4],
+                ttl=row[5],
+                validity=row[6],
+                ai=None if row[7] is None else bool(row[7]),
+                metadata=None if row[8] is None else json.loads(row[8]),
+                responseemail=None if row[9] is None else json.loads(row[9]),
+            )
+        return commons
+
+    def _dispatch(
+        self, rows: List[_Row], commons: Dict[int, Common], now: float, reports: _Reports
+    ) -> None:
+        """Hand a batch's messages to the "network" (inside a transaction)."""
+        refunds = 0.0
+        for row in rows:
+            row.status = "SENT"
+            row.modified = now
+            when = row.outcome.when
             if when == "never":
                 continue
             if when == "at-send" or (when == "delay" and self.delivery_delay <= 0):
-                self._finish(batch, message, now)
-                continue
-            if when == "delay":
-                due = now + self.delivery_delay
+                refunds += self._finish(row, commons[row.common], now, reports)
+            elif when == "delay":
+                row.final_at = now + self.delivery_delay
             else:  # "validity": the network gives up when the validity period runs out
-                due = now + message.common.validity * 60.0
-            message.final_at = due
-            later.setdefault(due, []).append(index)
-        for due, indices in later.items():
-            self._push(due, _FINAL, batch.batchid, indices)
+                row.final_at = now + commons[row.common].validity * 60.0
+        self._add_credits(refunds)
 
-    def _finish(self, batch: _Batch, message: _Message, now: float) -> None:
-        """Move a message to its outcome, refund if due, report (caller holds the lock)."""
-        outcome = message.outcome
-        message.status = outcome.status
-        message.modified = now
-        message.final_at = None
-        if not outcome.charged and message.credits:
-            self.balance += message.credits  # UNDELIVERABLE and EXPIRED are refunded
-            message.credits = 0.0
-        url = message.common.deliveryreporturl or self.report_url
+    def _finish(self, row: _Row, common: Common, now: float, reports: _Reports) -> float:
+        """Move a message to its outcome and queue its report; returns the credits to refund
+        (UNDELIVERABLE and EXPIRED messages get theirs back)."""
+        outcome = row.outcome
+        row.status = outcome.status
+        row.modified = now
+        row.final_at = None
+        refund = 0.0
+        if not outcome.charged and row.credits:
+            refund, row.credits = row.credits, 0.0
+        url = common.deliveryreporturl or self.report_url
         if url:
-            self._reports(url, self._report(batch, message))
+            reports.append((url, self._report(row, common)))
+        return refund
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _failure(self, message: _Message) -> Optional[Dict[str, Any]]:
-        outcome = message.outcome
-        if outcome.code is None or message.status != outcome.status:
+    def _failure(self, row: _Row) -> Optional[Dict[str, Any]]:
+        outcome = row.outcome
+        if outcome.code is None or row.status != outcome.status:
             return None
         return {"code": outcome.code, "details": outcome.details, "permanent": outcome.permanent}
 
-    def _report(self, batch: _Batch, message: _Message) -> Dict[str, Any]:
+    def _report(self, row: _Row, common: Common) -> Dict[str, Any]:
         report: Dict[str, Any] = {
-            "messageid": message.messageid,
-            "batchid": batch.batchid,
+            "messageid": str(row.messageid),
+            "batchid": str(row.batchid),
             "customerid": self.customer_id,
-            "sender": message.common.sender,
-            "destination": int(message.destination),
-            "status": message.status,
-            "created": _js_date(int(message.created)),
-            "modified": _js_date(int(message.modified)),
+            "sender": common.sender,
+            "destination": int(row.destination),
+            "status": row.status,
+            "created": _js_date(int(row.created)),
+            "modified": _js_date(int(row.modified)),
+            "tag": common.tag or "",
         }
-        if message.common.tag is not None:
-            report["tag"] = message.common.tag
-        failure = self._failure(message)
+        failure = self._failure(row)
         if failure is not None:
             report["failurereason"] = failure
         return report
 
-    def record(self, batch: _Batch, message: _Message) -> Dict[str, Any]:
-        """A message as ``GET /batch/{batchid}`` shows it (caller holds the lock)."""
-        common = message.common
+    def _record(self, row: _Row, common: Common, schedule: Optional[float]) -> Dict[str, Any]:
         record: Dict[str, Any] = {
-            "id": message.messageid,
-            "messageid": message.messageid,
-            "batchid": batch.batchid,
+            "id": str(row.messageid),
+            "messageid": str(row.messageid),
+            "batchid": str(row.batchid),
             "customerid": self.customer_id,
-            "identifier": str(7_000_000_000 + int(message.messageid)),
+            "identifier": str(7_000_000_000 + row.messageid),
             "sender": common.sender,
-            # The API types destination as a number, and its records carry one.
-            "destination": int(message.destination),
+            # The API types destination as a number, and its records carry one. Destinations
+            # with a leading zero are refused on the way in, so the number is the text.
+            "destination": int(row.destination),
             "content": common.content,
-            "status": message.status,
-            "schedule": "" if batch.schedule is None else _js_date(int(batch.schedule)),
-            "created": _js_date(int(message.created)),
-            "modified": _js_date(int(message.modified)),
-            "credits": message.credits,
+            "status": row.status,
+            "schedule": "" if schedule is None else _js_date(int(schedule)),
+            "created": _js_date(int(row.created)),
+            "modified": _js_date(int(row.modified)),
+            "credits": row.credits,
+            # Upstream's MessageResponse requires tag: a batch sent without one shows it empty.
+            "tag": common.tag or "",
         }
-        if common.tag is not None:
-            record["tag"] = common.tag
         if common.deliveryreporturl is not None:
             record["deliveryreporturl"] = common.deliveryreporturl
         if common.metadata is not None:
             record["metadata"] = common.metadata
-        failure = self._failure(message)
+        failure = self._failure(row)
         if failure is not None:
             record["failurereason"] = failure
         return record
+
+    def _batch_records(self, batchid: int, schedule: Optional[float]) -> List[Dict[str, Any]]:
+        commons = self._commons(batchid)
+        return [
+            self._record(_Row(row), commons[row[2]], schedule)
+            for row in self._sql(
+                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE batchid = ? ORDER BY messageid",
+                (batchid,),
+            )
+        ]
+
+    def _find(self, batchid: str) -> Optional[Tuple[int, str, Optional[float]]]:
+        """(id, status, schedule) of a batch, or ``None`` when there is none by that id."""
+        if not _ID.fullmatch(batchid):
+            return None
+        row = self._one(
+            "SELECT batchid, status, schedule FROM batches WHERE batchid = ?", (int(batchid),)
+        )
+        return None if row is None else (int(row[0]), str(row[1]), row[2])
 
     def batch_records(self, batchid: str) -> List[Dict[str, Any]]:
         """Every message of a batch, or a 404 ``SandboxError``."""
         with self.lock:
             self.tick()
-            batch = self.batches.get(batchid)
-            if batch is None:
+            found = self._find(batchid)
+            if found is None:
                 raise SandboxError.not_found(f"No batch found with id {batchid}")
-            return [self.record(batch, message) for message in batch.messages]
+            return self._batch_records(found[0], found[2])
 
     def cancel(self, batchid: str) -> Dict[str, Any]:
         """Cancel a scheduled batch and refund what it reserved."""
         with self.lock:
             self.tick()
-            batch = self.batches.get(batchid)
-            if batch is None:
-                raise SandboxError.not_found(f"No scheduled batch found with id {batchid}")
-            if batch.status == "CANCELLED":
+            found = self._find(batchid)
+            if found is None:
+                raise SandboxError.extended(1052, f"No scheduled batch found with id {batchid}")
+            number, status, _ = found
+            if status == "CANCELLED":
                 raise SandboxError.extended(1050, f"batch {batchid} is already cancelled")
-            if batch.status != "SCHEDULED":
+            if status != "SCHEDULED":
                 raise SandboxError.extended(
                     1051, f"batch {batchid} has already been sent and cannot be cancelled"
                 )
-            now = self.now()
-            batch.status = "CANCELLED"
-            for message in batch.messages:
-                self.balance += message.credits
-                message.credits = 0.0
-                message.status = "CANCELLED"
-                message.modified = now
+            with self._write():
+                row = self._one(
+                    "SELECT COALESCE(SUM(credits), 0) FROM messages WHERE batchid = ?", (number,)
+                )
+                assert row is not None
+                self._add_credits(float(row[0]))
+                self._sql("UPDATE batches SET status = 'CANCELLED' WHERE batchid = ?", (number,))
+                self._sql(
+                    "UPDATE messages SET credits = 0, status = 'CANCELLED', modified = ?"
+                    " WHERE batchid = ?",
+                    (self.now(), number),
+                )
             self.changed.notify_all()
             # The API reuses the single-message schema here: the batch id sits under "messageid".
             return {"messageid": batchid, "status": "CANCELLED"}
 
-    # -- persistence ------------------------------------------------------------------------
+    # -- the account, for the Sandbox's own properties --------------------------------------
 
-    def dump(self) -> Dict[str, Any]:
-        """Everything needed to carry the account over to another run (caller holds the lock)."""
-        return {
-            "version": 1,
-            "credits": self.balance,
-            "customerid": self.customer_id,
-            "next_batch": self._next_batch,
-            "next_message": self._next_message,
-            "batches": [
-                {
-                    "batchid": batch.batchid,
-                    "kind": batch.kind,
-                    "status": batch.status,
-                    "schedule": batch.schedule,
-                    "created": batch.created,
-                    "messages": [
-                        {
-                            "messageid": message.messageid,
-                            "destination": message.destination,
-                            "status": message.status,
-                            "credits": message.credits,
-                            "created": message.created,
-                            "modified": message.modified,
-                            "final_at": message.final_at,
-                            "common": message.common._asdict(),
-                        }
-                        for message in batch.messages
-                    ],
-                }
-                for batch in self.batches.values()
-            ],
-        }
+    def balance(self) -> float:
+        """The balance after everything due (caller holds the lock)."""
+        self.tick()
+        return self._balance()
 
-    def load(self, data: Dict[str, Any]) -> None:
-        """Restore what :meth:`dump` wrote (caller holds the lock)."""
-        self.balance = float(data["credits"])
-        self.customer_id = str(data["customerid"])
-        self._next_batch = int(data["next_batch"])
-        self._next_message = int(data["next_message"])
-        self.batches.clear()
-        self._events.clear()
-        for saved in data["batches"]:
-            messages: List[_Message] = []
-            pending: Dict[float, List[int]] = {}
-            for index, item in enumerate(saved["messages"]):
-                message = _Message(
-                    item["messageid"],
-                    Common(**item["common"]),
-                    item["destination"],
-                    float(item["credits"]),
-                    float(item["created"]),
-                )
-                message.status = item["status"]
-                message.modified = float(item["modified"])
-                message.final_at = item["final_at"]
-                if message.final_at is not None and message.status == "SENT":
-                    pending.setdefault(message.final_at, []).append(index)
-                messages.append(message)
-            batch = _Batch(
-                saved["batchid"], saved["kind"], messages, saved["schedule"], saved["created"]
+    def set_balance(self, value: float) -> None:
+        """Top up or drain the account (caller holds the lock)."""
+        with self._write():
+            self._sql("UPDATE account SET credits = ? WHERE id = 1", (float(value),))
+
+    def batch_summaries(self) -> List[Tuple[str, str, str, int, float, Optional[float]]]:
+        """(batchid, status, kind, messages, credits, schedule) of every batch, oldest first
+        (caller holds the lock)."""
+        self.tick()
+        return [
+            (str(row[0]), row[1], row[2], int(row[3]), float(row[4]), row[5])
+            for row in self._sql(
+                "SELECT b.batchid, b.status, b.kind, COUNT(m.messageid),"
+                " COALESCE(SUM(m.credits), 0), b.schedule FROM batches b"
+                " LEFT JOIN messages m ON m.batchid = b.batchid"
+                " GROUP BY b.batchid ORDER BY b.batchid"
             )
-            batch.status = saved["status"]
-            self.batches[batch.batchid] = batch
-            if batch.status == "SCHEDULED" and batch.schedule is not None:
-                self._push(batch.schedule, _DUE, batch.batchid, [])
-            for due, indices in pending.items():
-                self._push(due, _FINAL, batch.batchid, indices)
+        ]
+
+    def sent_records(self) -> List[Dict[str, Any]]:
+        """Every message that has gone out, oldest first (caller holds the lock)."""
+        self.tick()
+        records: List[Dict[str, Any]] = []
+        for batchid, schedule in self._sql(
+            "SELECT batchid, schedule FROM batches ORDER BY batchid"
+        ).fetchall():
+            records.extend(
+                record
+                for record in self._batch_records(int(batchid), schedule)
+                if record["status"] not in ("SCHEDULED", "CANCELLED")
+            )
+        return records
 
 
 def default_clock() -> float:

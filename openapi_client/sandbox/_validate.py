@@ -105,6 +105,14 @@ def _sender(value: str, field: str) -> str:
 def _destination(value: Any, field: str) -> str:
     if not isinstance(value, str):
         raise _type(field, "a string of digits")
+    if value.startswith("0") and _DIGITS.fullmatch(value):
+        # The API records destinations as numbers: a leading zero would silently turn into
+        # another number, so national (07...) and 00-prefixed forms are refused, not guessed.
+        raise SandboxError.extended(
+            1011,
+            f"{field} starts with 0: give it in international form without '+' or '00'"
+            " (UK 07700900123 is 447700900123)",
+        )
     if not _DESTINATION.fullmatch(value):
         raise SandboxError.extended(
             1011,
