@@ -255,7 +255,11 @@ class AsyncRESTClientObject:
         httpx = self._httpx
         timeout = to_urllib3_timeout(_request_timeout)
         deadline = deadline_of(timeout)
-        read = _seconds(timeout.read_timeout)
+        # With a ``total`` urllib3 works the read timeout out from a started clock; no time has
+        # passed yet, so each read may take up to the whole total.
+        clock = timeout.clone()
+        clock.start_connect()
+        read = _seconds(clock.read_timeout)
         progress = _Progress()
         extensions = dict(self._extensions)
         extensions["trace"] = progress.trace
