@@ -21,7 +21,8 @@ _WAIT = 5.0  # the longest any server-side wait may last: nothing in a test can 
 
 
 class Request:
-    def __init__(self, line: str, headers: Dict[str, str], body: bytes) -> None:
+    def __init__(self, head: bytes, line: str, headers: Dict[str, str], body: bytes) -> None:
+        self.head = head  # as received, up to the blank line
         self.line = line
         self.method, self.target, _ = line.split(" ", 2)
         self.headers = headers  # names in lower case
@@ -65,7 +66,7 @@ class Conn:
                 return None
             self._buf += data
         body, self._buf = self._buf[:length], self._buf[length:]
-        request = Request(line, headers, body)
+        request = Request(head, line, headers, body)
         self.server.record(request)
         return request
 

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional, Tuple, TypeVar
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar
 
 import pytest
 import urllib3
@@ -24,7 +24,7 @@ from async_servers import Conn, RawServer, refused_port, self_signed, serve_fore
 from openapi_client import ApiValueError, Configuration
 from openapi_client._retry import FailureKind
 from openapi_client.aio._transport import INSTALL_HINT, AsyncRESTClientObject
-from openapi_client.rest import ResponseTooLarge, RESTResponse, TransportError
+from openapi_client.rest import ResponseTooLarge, RESTClientObject, RESTResponse, TransportError
 
 T = TypeVar("T")
 TIMEOUT = (0.5, 1.0)  # connect, read: the whole attempt may take 1.5 s
@@ -101,7 +101,7 @@ def test_without_httpx_the_package_imports_and_building_a_transport_says_what_to
 # --- the request itself ----------------------------------------------------------------------
 
 
-def test_sends_the_callers_request_and_nothing_of_its_own() -> None:
+def test_sends_the_callers_request_and_asks_for_an_uncompressed_answer() -> None:
     with RawServer(serve_forever) as server:
         resp = run(
             lambda: fetch(
@@ -116,8 +116,46 @@ def test_sends_the_callers_request_and_nothing_of_its_own() -> None:
     (request,) = server.requests
     assert request.line == "POST /batch/send HTTP/1.1"
     assert request.body == b'{"a": 1}'
-    # No Accept-Encoding, User-Agent or Connection added: the same bytes as the sync transport.
-    assert set(request.headers) == {"host", "authorization", "content-type", "content-length"}
+    # No User-Agent or Connection of httpx's own, and an uncompressed answer asked for.
+    assert set(request.headers) == {
+        "host",
+        "authorization",
+        "content-type",
+        "content-length",
+        "accept-encoding",
+    }
+    assert request.headers["accept-encoding"] == "identity"
+
+
+def _fields(head: bytes) -> List[Tuple[str, str]]:
+    lines = head.decode("latin-1").split("\r\n")
+    return sorted((n.lower(), v.strip()) for n, _, v in (line.partition(":") for line in lines[1:]))
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "extra"),
+    [
+        ("GET", None, {}),
+        ("POST", b'{"a": 1}', {"Content-Type": "application/json"}),
+        ("POST", None, {}),
+        ("DELETE", None, {"Accept-Encoding": "gzip"}),
+    ],
+)
+def test_sends_the_same_request_as_the_sync_transport(
+    method: str, body: Optional[bytes], extra: Dict[str, str]
+) -> None:
+    # ApiClient always sets a User-Agent; the sync transport would add its own otherwise.
+    headers = {"Accept": "application/json", "Authorization": "JWT t", "User-Agent": "ua/1"}
+    headers.update(extra)
+    with RawServer(serve_forever) as server:
+        sync = RESTClientObject(config())
+        sync.request(method, server.url("/b/1"), headers, body, _request_timeout=TIMEOUT)
+        sync.clear()
+        run(lambda: fetch(server.url("/b/1"), method=method, headers=headers, body=body))
+    by_sync, by_async = server.requests
+    assert by_async.line == by_sync.line == f"{method} /b/1 HTTP/1.1"
+    assert _fields(by_async.head) == _fields(by_sync.head)
+    assert by_async.body == by_sync.body == (body or b"")
 
 
 def test_keeps_the_connection_for_the_next_request() -> None:
@@ -523,9 +561,13 @@ def test_an_unknown_coding_is_returned_as_sent() -> None:
 # --- cancellation ----------------------------------------------------------------------------
 
 
-def _first_stalls(act: Callable[[Conn], None]) -> Callable[[Conn], None]:
-    """The first connection gets its request and then ``act``; the later ones are served."""
-    seen = []
+def _first_stalls(act: Callable[[Conn], None]) -> Tuple[Callable[[Conn], None], Dict[str, bool]]:
+    """A handler whose first connection gets its request and then ``act``; later ones are served.
+
+    The dict tells whether the client closed that first connection.
+    """
+    seen: List[Conn] = []
+    state = {"first closed": False}
 
     def handler(conn: Conn) -> None:
         seen.append(conn)
@@ -533,9 +575,9 @@ def _first_stalls(act: Callable[[Conn], None]) -> Callable[[Conn], None]:
             serve_forever(conn)
         elif conn.read_request() is not None:
             act(conn)
-            conn.server.first_closed = conn.wait_closed()  # type: ignore[attr-defined]
+            state["first closed"] = conn.wait_closed()
 
-    return handler
+    return handler, state
 
 
 @pytest.mark.parametrize(
@@ -562,12 +604,13 @@ def test_a_cancelled_request_raises_cancelled_and_the_client_stays_usable(
             resp = await client.request("GET", server.url(), _request_timeout=10)
             return resp.status
 
-    with RawServer(_first_stalls(act)) as server:
+    handler, state = _first_stalls(act)
+    with RawServer(handler) as server:
         assert run(cancel_then_reuse) == 200
         assert len(server.requests) == 2
         # The half-read connection was closed, not handed to the second request.
         assert server.connections == 2
-    assert server.first_closed is True  # type: ignore[attr-defined]
+    assert state["first closed"] is True
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout is new in Python 3.11")
@@ -581,8 +624,10 @@ def test_an_outer_asyncio_timeout_sees_its_own_cancellation() -> None:
                     await client.request("GET", server.url(), _request_timeout=10)
             return (await client.request("GET", server.url(), _request_timeout=10)).status
 
-    with RawServer(_first_stalls(lambda conn: None)) as server:
+    handler, state = _first_stalls(lambda conn: None)
+    with RawServer(handler) as server:
         assert run(outer) == 200
+    assert state["first closed"] is True
 
 
 # --- pool size and closing -------------------------------------------------------------------

@@ -271,6 +271,10 @@ class AsyncRESTClientObject:
             "write": read,
             "pool": None,
         }
+        if headers is None or not any(k.lower() == "accept-encoding" for k in headers):
+            # http.client, under the sync transport, asks for an uncompressed answer unless
+            # told otherwise: ask the same, so both transports send the same header fields.
+            headers = {**(headers or {}), "Accept-Encoding": "identity"}
         try:
             request = httpx.Request(method, url, headers=headers, content=body)
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
