@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import os
+import socket
 import ssl
 import subprocess
 import sys
@@ -23,12 +24,21 @@ from async_servers import Conn, RawServer, refused_port, self_signed, serve_fore
 
 from openapi_client import ApiValueError, Configuration
 from openapi_client._retry import FailureKind
+from openapi_client.aio import _transport
 from openapi_client.aio._transport import INSTALL_HINT, AsyncRESTClientObject
 from openapi_client.rest import ResponseTooLarge, RESTClientObject, RESTResponse, TransportError
 
 T = TypeVar("T")
 TIMEOUT = (0.5, 1.0)  # connect, read: the whole attempt may take 1.5 s
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(params=["asyncio.timeout", "anyio.fail_after"])
+def deadline_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with each way the deadline is kept: Python 3.11's, and anyio's before it."""
+    if request.param == "anyio.fail_after":
+        monkeypatch.setattr(_transport, "_asyncio_timeout", None)
+    return str(request.param)
 
 
 def run(make: Callable[[], Awaitable[T]]) -> T:
@@ -224,7 +234,7 @@ def test_silent_tls_handshake_is_connect_timeout() -> None:
     assert server.requests == []
 
 
-def test_a_full_pool_counts_against_the_deadline_as_connect_timeout() -> None:
+def test_a_full_pool_counts_against_the_deadline_as_connect_timeout(deadline_kind: str) -> None:
     # One connection allowed and held by a stalled request: the second never gets to connect.
     async def second_waits() -> TransportError:
         async with AsyncRESTClientObject(config(connection_pool_maxsize=1)) as client:
@@ -314,7 +324,9 @@ def _trickled_chunks(conn: Conn) -> None:
     [_stall, _endless_continue, _trickled_head, _trickled_body, _trickled_chunks],
     ids=["no answer", "endless 100 Continue", "trickled headers", "trickled body", "chunks"],
 )
-def test_an_answer_that_never_completes_is_a_read_timeout(act: Callable[[Conn], None]) -> None:
+def test_an_answer_that_never_completes_is_a_read_timeout(
+    act: Callable[[Conn], None], deadline_kind: str
+) -> None:
     # Every read gets a byte well within the read timeout except in the first case: only the
     # deadline on the whole attempt (connect + read) can end the others.
     with RawServer(_after_request(act)) as server:
@@ -589,7 +601,7 @@ def _first_stalls(act: Callable[[Conn], None]) -> Tuple[Callable[[Conn], None], 
     ids=["before the head", "mid-body"],
 )
 def test_a_cancelled_request_raises_cancelled_and_the_client_stays_usable(
-    act: Callable[[Conn], None],
+    act: Callable[[Conn], None], deadline_kind: str
 ) -> None:
     async def cancel_then_reuse() -> int:
         async with AsyncRESTClientObject(config()) as client:
@@ -614,7 +626,7 @@ def test_a_cancelled_request_raises_cancelled_and_the_client_stays_usable(
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout is new in Python 3.11")
-def test_an_outer_asyncio_timeout_sees_its_own_cancellation() -> None:
+def test_an_outer_asyncio_timeout_sees_its_own_cancellation(deadline_kind: str) -> None:
     # asyncio.timeout turns the CancelledError it caused into TimeoutError only if that error
     # reaches it unchanged; a transport that mapped it to TransportError would break this.
     async def outer() -> int:
@@ -647,6 +659,20 @@ def test_the_pool_size_bounds_the_open_connections() -> None:
     with RawServer(slow) as server:
         assert run(many) == [200] * 8
     assert (server.most_open, server.connections) == (2, 2)
+
+
+def test_socket_options_are_set_on_the_connection() -> None:
+    async def keepalive() -> int:
+        options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+        async with AsyncRESTClientObject(config(socket_options=options)) as client:
+            resp = await client.request("GET", server.url(), preload_content=False)
+            sock = resp.response.extensions["network_stream"].get_extra_info("socket")
+            value = int(sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE))
+            await resp.response.aclose()
+            return value
+
+    with RawServer(serve_forever) as server:
+        assert run(keepalive) == 1
 
 
 def test_closing_releases_connections_and_the_transport_can_go_on() -> None:

@@ -16,11 +16,22 @@ Connections belong to the event loop that opened them: use one transport per loo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
-import sys
 import zlib
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, AsyncContextManager, Dict, Iterator, Mapping, Optional, Type
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncContextManager,
+    AsyncIterator,
+    Dict,
+    Iterator,
+    Mapping,
+    Optional,
+    Type,
+    cast,
+)
 
 from .._retry import FailureKind
 from ..configuration import Configuration
@@ -49,14 +60,24 @@ def _import_httpx() -> Any:
     return httpx
 
 
+# asyncio.timeout is new in Python 3.11; before it, anyio (which httpx depends on) has the same.
+_asyncio_timeout: Any = getattr(asyncio, "timeout", None)
+
+
 def _deadline(seconds: Optional[float]) -> AsyncContextManager[Any]:
     # Runs in the caller's task (no second task), so a cancellation from outside reaches the
     # caller unchanged and a streamed response stays usable from the same task afterwards.
-    if sys.version_info >= (3, 11):
-        return asyncio.timeout(seconds)
-    import anyio  # httpx depends on anyio; it offers the same scope before Python 3.11
+    if _asyncio_timeout is not None:
+        return cast("AsyncContextManager[Any]", _asyncio_timeout(seconds))
+    return _anyio_deadline(seconds)
 
-    return anyio.fail_after(seconds)
+
+@contextlib.asynccontextmanager
+async def _anyio_deadline(seconds: Optional[float]) -> AsyncIterator[None]:
+    import anyio
+
+    with anyio.fail_after(seconds):
+        yield
 
 
 def _seconds(value: Any) -> Optional[float]:
