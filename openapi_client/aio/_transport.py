@@ -297,12 +297,13 @@ class AsyncRESTClientObject:
             # told otherwise: ask the same, so both transports send the same header fields.
             headers = {**(headers or {}), "Accept-Encoding": "identity"}
         try:
-            request = httpx.Request(method, url, headers=headers, content=body)
+            request = httpx.Request(
+                method, url, headers=headers, content=body, extensions=extensions
+            )
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
             raise TransportError(
                 FailureKind.CONNECT, f"request not sent: {exc}", exc, final=True
             ) from exc
-        request.extensions = extensions
         try:
             async with _deadline(deadline):
                 response = await self._transport.handle_async_request(request)
@@ -317,13 +318,13 @@ class AsyncRESTClientObject:
                     await response.aclose()
                 return self._answer(response, data)
         except TimeoutError as exc:  # the deadline; httpx's own timeouts are not TimeoutError
+            after = "in time" if deadline is None else f"after {deadline:g} s"
             if progress.sent:
                 raise TransportError(
-                    FailureKind.READ_TIMEOUT, f"response not complete after {deadline:g} s", exc
+                    FailureKind.READ_TIMEOUT, f"response not complete {after}", exc
                 ) from exc
-            raise TransportError(
-                FailureKind.CONNECT_TIMEOUT, f"not connected after {deadline:g} s", exc
-            ) from exc
+            kind = FailureKind.CONNECT_TIMEOUT
+            raise TransportError(kind, f"not connected {after}", exc) from exc
         except httpx.HTTPError as exc:
             raise self._failure(exc, progress) from exc
         except zlib.error as exc:
