@@ -28,6 +28,7 @@ __all__ = [
     "Destination",
     "Id",
     "Number",
+    "NumberText",
     "OptionalSchedule",
     "OptionalTimestamp",
     "Schedule",
@@ -61,8 +62,43 @@ class _TextOrInteger:
         )
 
 
-#: An id in an answer (batch, message, record, destination): text or an integer, kept as text.
+#: An id in an answer (batch, message, record): text or an integer, kept as text.
 Id = Annotated[str, _TextOrInteger()]
+
+
+def _number_text(value: Union[str, int, float]) -> str:
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+class _TextOrNumber:
+    """Core schema of a recipient's number in an answer: JSON text or any finite JSON number.
+
+    The upstream document types ``destination`` as ``number``, so a server (or a mock built from
+    that document) may send a fraction; it is kept as the text of that number. ``NaN``,
+    ``Infinity`` and ``1e400`` are still refused: they are not JSON, and not a number anyone has.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            _number_text,
+            core_schema.union_schema(
+                [
+                    core_schema.str_schema(strict=True),
+                    core_schema.int_schema(strict=True),
+                    core_schema.float_schema(strict=True, allow_inf_nan=False),
+                ],
+                custom_error_type="number_type",
+                custom_error_message="not a number: expected text or a finite number",
+            ),
+        )
+
+
+#: A recipient's number in an answer: text or a finite number, kept as text.
+NumberText = Annotated[str, _TextOrNumber()]
 
 
 def _check_schedule(value: Any) -> Any:

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from .._dates import parse_api_datetime
 from ._base import ResponseModel
-from ._types import Id
+from ._types import Id, NumberText
 from .message_response_failurereason import MessageResponseFailurereason
 
 __all__ = ["MessageResponse"]
@@ -29,7 +29,7 @@ class MessageResponse(ResponseModel):
     identifier: Optional[Id] = Field(default=None, description="Network identifier.")
     keyword: Optional[str] = Field(default=None, description="Keyword of an inbound message.")
     sender: Optional[str] = Field(default=None, description="Sender ID.")
-    destination: Optional[Id] = Field(default=None, description="Recipient's number.")
+    destination: Optional[NumberText] = Field(default=None, description="Recipient's number.")
     content: Optional[str] = Field(default=None, description="Message text.")
     status: Optional[str] = Field(
         default=None,
