@@ -1,4 +1,4 @@
-"""The sdist and the wheel build from a clean checkout, pass ``twine check`` and hold the package."""
+"""The sdist and the wheel build from a clean checkout, pass ``twine check``, hold the package."""
 
 from __future__ import annotations
 
@@ -34,7 +34,11 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path: Path) -> None:
     # node_modules, caches) can end up in the archives or be written into the checkout.
     source = tmp_path / "src"
     listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, check=True, timeout=60
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        timeout=60,
     ).stdout.decode()
     for name in filter(None, listed.split("\0")):
         target = source / name
