@@ -13,55 +13,55 @@ Quick start::
             )
         )
 
-The sandbox, the SMS cost estimator and the delivery-report parser load on first use, so a
-plain send does not pay for importing them.
+Every public name loads on first use: ``import openapi_client`` itself imports neither pydantic
+nor urllib3, so the ``smsworks`` command answers ``--help`` at once, and a plain send does not pay
+for the sandbox, the SMS cost estimator or the delivery-report parser.
 """
 
 from typing import TYPE_CHECKING, Any
 
 __version__ = "1.0.0"
 
-from ._retry import RetryPolicy
-from .api.batch_messages_api import BatchMessagesApi
-from .api_client import ApiClient
-from .api_response import ApiResponse
-from .configuration import Configuration
-from .exceptions import (
-    ApiAttributeError,
-    ApiConnectionError,
-    ApiException,
-    ApiKeyError,
-    ApiResponseError,
-    ApiTimeoutError,
-    ApiTypeError,
-    ApiValueError,
-    BadRequestException,
-    ConflictException,
-    ForbiddenException,
-    InsufficientCreditsException,
-    NotFoundException,
-    OpenApiException,
-    RateLimitException,
-    SendOutcomeUnknownError,
-    ServiceException,
-    UnauthorizedException,
-    UnprocessableEntityException,
-)
-from .models import (
-    BatchMessage,
-    BatchMessageResponse,
-    CancelledMessageResponse,
-    ErrorModel,
-    ExtendedErrorModel,
-    Message,
-    MessageResponse,
-    MessageResponseFailurereason,
-    MetaData,
-    ScheduledBatchResponse,
-)
-
 if TYPE_CHECKING:
     from ._batching import ChunkedSendError, ChunkedSendReport, ChunkResult, ProgressInfo
+    from ._retry import RetryPolicy
+    from .api.batch_messages_api import BatchMessagesApi
+    from .api_client import ApiClient
+    from .api_response import ApiResponse
+    from .configuration import Configuration
+    from .exceptions import (
+        ApiAttributeError,
+        ApiConnectionError,
+        ApiException,
+        ApiKeyError,
+        ApiResponseError,
+        ApiTimeoutError,
+        ApiTypeError,
+        ApiValueError,
+        BadRequestException,
+        ConflictException,
+        ForbiddenException,
+        InsufficientCreditsException,
+        NotFoundException,
+        OpenApiException,
+        RateLimitException,
+        SendOutcomeUnknownError,
+        ServiceException,
+        UnauthorizedException,
+        UnprocessableEntityException,
+    )
+    from .models import (
+        BatchMessage,
+        BatchMessageResponse,
+        CancelledMessageResponse,
+        ErrorModel,
+        ExtendedErrorModel,
+        Message,
+        MessageResponse,
+        MessageResponseFailurereason,
+        MetaData,
+        ScheduledBatchResponse,
+    )
     from .sandbox import Sandbox
     from .sms import (
         CreditEstimate,
@@ -77,6 +77,40 @@ if TYPE_CHECKING:
     from .webhooks import parse_delivery_report, parse_delivery_reports
 
 _LAZY = {
+    "RetryPolicy": "._retry",
+    "BatchMessagesApi": ".api.batch_messages_api",
+    "ApiClient": ".api_client",
+    "ApiResponse": ".api_response",
+    "Configuration": ".configuration",
+    "ApiAttributeError": ".exceptions",
+    "ApiConnectionError": ".exceptions",
+    "ApiException": ".exceptions",
+    "ApiKeyError": ".exceptions",
+    "ApiResponseError": ".exceptions",
+    "ApiTimeoutError": ".exceptions",
+    "ApiTypeError": ".exceptions",
+    "ApiValueError": ".exceptions",
+    "BadRequestException": ".exceptions",
+    "ConflictException": ".exceptions",
+    "ForbiddenException": ".exceptions",
+    "InsufficientCreditsException": ".exceptions",
+    "NotFoundException": ".exceptions",
+    "OpenApiException": ".exceptions",
+    "RateLimitException": ".exceptions",
+    "SendOutcomeUnknownError": ".exceptions",
+    "ServiceException": ".exceptions",
+    "UnauthorizedException": ".exceptions",
+    "UnprocessableEntityException": ".exceptions",
+    "BatchMessage": ".models",
+    "BatchMessageResponse": ".models",
+    "CancelledMessageResponse": ".models",
+    "ErrorModel": ".models",
+    "ExtendedErrorModel": ".models",
+    "Message": ".models",
+    "MessageResponse": ".models",
+    "MessageResponseFailurereason": ".models",
+    "MetaData": ".models",
+    "ScheduledBatchResponse": ".models",
     "ChunkedSendError": "._batching",
     "ChunkedSendReport": "._batching",
     "ChunkResult": "._batching",
@@ -97,11 +131,17 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'openapi_client' has no attribute {name!r}")
     import importlib
 
+    module = _LAZY.get(name)
+    if module is None:
+        # A submodule (``openapi_client.exceptions``) reached as an attribute, as it could be
+        # when this package imported its modules eagerly.
+        import importlib.util
+
+        if name.startswith("__") or importlib.util.find_spec(f"{__name__}.{name}") is None:
+            raise AttributeError(f"module 'openapi_client' has no attribute {name!r}")
+        return importlib.import_module(f"{__name__}.{name}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
