@@ -22,6 +22,9 @@
           │    └── ApiTimeoutError             connecting or reading timed out
           └── SendOutcomeUnknownError          a send may or may not have gone out
 
+    MissingTokenError (UnauthorizedException and ApiValueError)
+                                           no token configured: refused before sending
+
 ``except ApiException`` catches every failure of a call that was attempted. Input refused before
 sending raises ``ApiValueError`` / ``ApiTypeError``, which are ``ValueError`` / ``TypeError`` as in
 every openapi-generator client.
@@ -50,6 +53,7 @@ __all__ = [
     "ConflictException",
     "ForbiddenException",
     "InsufficientCreditsException",
+    "MissingTokenError",
     "NotFoundException",
     "OpenApiException",
     "RateLimitException",
@@ -319,3 +323,24 @@ _STATUS_CLASSES: Dict[int, Type[ApiException]] = {
     422: UnprocessableEntityException,
     429: RateLimitException,
 }
+
+
+class MissingTokenError(UnauthorizedException, ApiValueError):
+    """No token was configured, so the call was refused before anything was sent.
+
+    Without a token the API can only answer 401. This is raised instead of sending, with
+    ``status`` 401, and is caught both by ``except UnauthorizedException`` (as that 401 would
+    be) and by ``except ApiValueError`` (as any input refused before sending).
+    """
+
+    def __init__(self, reason: Optional[str] = None) -> None:
+        self.path_to_item: Optional[Sequence[PathItem]] = ["api_key", "JWT"]
+        super().__init__(
+            status=401,
+            reason=reason
+            or "no token configured, so nothing was sent: set SMSWORKS_TOKEN or pass "
+            "Configuration(api_key={'JWT': '<token>'})",
+        )
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.reason,))
