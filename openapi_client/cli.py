@@ -56,8 +56,10 @@ EXIT_OK = 0
 EXIT_API = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-#: Opening balance of a sandbox the command starts (``sandbox``, ``--sandbox``).
-_SANDBOX_CREDITS = 50.0
+#: Opening balance of a sandbox the command starts (``sandbox``, ``--sandbox``): enough for
+#: every example of the documentation, volume sends included. A real account (and
+#: ``Sandbox()`` in code) starts with 50; ``--credits 50`` starts like one.
+SANDBOX_CREDITS = 100_000.0
 
 #: Columns (CSV) or keys (JSON lines) of ``batch any`` that map to a ``Message`` field.
 MESSAGE_FIELDS = (
@@ -1069,9 +1071,9 @@ def _add_globals(parser: argparse.ArgumentParser, top: bool) -> None:
     group.add_argument(
         "--sandbox-credits",
         type=_number(above_zero=False),
-        default=_SANDBOX_CREDITS if top else argparse.SUPPRESS,
+        default=SANDBOX_CREDITS if top else argparse.SUPPRESS,
         metavar="N",
-        help=f"opening balance of the --sandbox account (default: {_SANDBOX_CREDITS:g})",
+        help=f"opening balance of the --sandbox account (default: {SANDBOX_CREDITS:g})",
     )
     group.add_argument(
         "--json",
@@ -1238,8 +1240,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--credits",
         type=_number(above_zero=False),
-        default=_SANDBOX_CREDITS,
-        help=f"opening balance (default: {_SANDBOX_CREDITS:g})",
+        default=SANDBOX_CREDITS,
+        help=f"opening balance (default: {SANDBOX_CREDITS:g})",
     )
     sandbox.add_argument(
         "--delivery-delay",
