@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import os
+import re
 import shlex
 import signal
 import sys
@@ -491,6 +492,17 @@ def _in_cli_words(error: Any, args: argparse.Namespace) -> str:
     if not text.startswith(shown):
         return text
     rest = text[len(shown) :]
+    # The SDK counts list positions from 0; on the command line recipients count from 1.
+    rest = re.sub(
+        r"\(at destinations ([0-9, ]+)(, \.\.\.)?\)",
+        lambda m: (
+            "(recipients "
+            + ", ".join(str(int(n) + 1) for n in m.group(1).split(", "))
+            + (m.group(2) or "")
+            + ")"
+        ),
+        rest,
+    )
     if path[1] == "destinations" and len(path) > 2 and isinstance(path[2], int):
         given = _recipients(args) if hasattr(args, "to") else []
         index = path[2]

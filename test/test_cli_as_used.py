@@ -181,6 +181,7 @@ def test_a_repeated_number_names_the_option_not_the_sdk(server: Sandbox, flags: 
     assert run.code == 2, run
     line = one_error_line(run)
     assert "--duplicates drop" in line
+    assert "--to recipient 2 '447700900001'" in line and "(recipients 1, 2)" in line, line
     assert "Configuration" not in line and "duplicate_destinations" not in line
     assert len(server.batches) == before
 
