@@ -198,6 +198,7 @@ def test_a_bad_number_names_the_option_and_the_number(server: Sandbox, flags: Li
     assert "smsworks: error: --sender:" in one_error_line(sender)
 
 
+@pytest.mark.slow  # the allowed calls are retried until they give up: a few seconds
 def test_plain_http_names_the_flag_and_the_flag_lets_it_through() -> None:
     # 192.0.2.1 is TEST-NET-1: never a real host, so nothing can be sent there.
     words = ["--base-url", "http://192.0.2.1/v1", "--token", TOKEN, "--timeout", "0.3"]

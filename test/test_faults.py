@@ -37,6 +37,9 @@ import openapi_client as oc
 from openapi_client._retry import RetryPolicy, backoff_schedule
 from openapi_client.api_client import SendOutcomeUnknownServiceError
 
+#: Real timeouts and retries against a misbehaving server: tens of seconds in all.
+pytestmark = pytest.mark.slow
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 CONNECT, READ = 0.5, 1.0
