@@ -627,8 +627,8 @@ def _resume_command(args: argparse.Namespace, path: str, any_: bool) -> str:
     if args.sandbox:
         return (
             "no command: this run used a throwaway --sandbox, which is gone with the batches it "
-            f"accepted; to try again, send the whole list again with --sandbox, or {path} to a "
-            "sandbox you keep running (smsworks sandbox, then --base-url)"
+            "accepted (and the same command without --sandbox would text real people); run the "
+            f"whole send again with --sandbox to try again ({path} lists what was not sent)"
         )
     from .configuration import DEFAULT_HOST
 
