@@ -13,67 +13,14 @@ Quick start::
             )
         )
 
-The sandbox, the SMS cost estimator and the delivery-report parser load on first use, so a
-plain send does not pay for importing them.
+Every public name loads on first use: ``import openapi_client`` itself imports neither pydantic
+nor urllib3, so the ``smsworks`` command answers ``--help`` at once, and a plain send does not pay
+for the sandbox, the SMS cost estimator or the delivery-report parser.
 """
 
 from typing import TYPE_CHECKING, Any
 
 __version__ = "1.0.0"
-
-from ._retry import RetryPolicy
-from .api.batch_messages_api import BatchMessagesApi
-from .api_client import ApiClient
-from .api_response import ApiResponse
-from .configuration import Configuration
-from .exceptions import (
-    ApiAttributeError,
-    ApiConnectionError,
-    ApiException,
-    ApiKeyError,
-    ApiResponseError,
-    ApiTimeoutError,
-    ApiTypeError,
-    ApiValueError,
-    BadRequestException,
-    ConflictException,
-    ForbiddenException,
-    InsufficientCreditsException,
-    LocalValidationError,
-    NotFoundException,
-    OpenApiException,
-    RateLimitException,
-    SendOutcomeUnknownError,
-    ServiceException,
-    UnauthorizedException,
-    UnprocessableEntityException,
-)
-from .models import (
-    OTP,
-    BatchMessage,
-    BatchMessageResponse,
-    CancelledMessageResponse,
-    CreditsResponse,
-    DeletedMessageResponse,
-    ErrorModel,
-    ExtendedErrorModel,
-    Message,
-    MessageResponse,
-    MessageResponseFailurereason,
-    MetaData,
-    OTPResponse,
-    OTPVerify,
-    OTPVerifyResponse,
-    Query,
-    QueryMetadata,
-    ScheduledBatchResponse,
-    ScheduledMessage,
-    ScheduledMessageResponse,
-    ScheduledMessagesResponse,
-    ScheduledMessagesResponseMessage,
-    SendMessageResponse,
-    TestResponse,
-)
 
 if TYPE_CHECKING:
     from ._batching import (
@@ -83,7 +30,76 @@ if TYPE_CHECKING:
         ProgressInfo,
         ReportAlreadyResumedError,
     )
-    from .sandbox import Sandbox
+    from ._retry import (
+        RetryPolicy,
+    )
+    from .api.batch_messages_api import (
+        BatchMessagesApi,
+    )
+    from .api_client import (
+        ApiClient,
+    )
+    from .api_response import (
+        ApiResponse,
+    )
+    from .configuration import (
+        Configuration,
+    )
+    from .exceptions import (
+        ApiAttributeError,
+        ApiConnectionError,
+        ApiException,
+        ApiKeyError,
+        ApiResponseError,
+        ApiTimeoutError,
+        ApiTypeError,
+        ApiValueError,
+        BadRequestException,
+        ConflictException,
+        ForbiddenException,
+        InsufficientCreditsException,
+        LocalValidationError,
+        MissingTokenError,
+        NotFoundException,
+        OpenApiException,
+        RateLimitException,
+        SendOutcomeUnknownError,
+        SendOutcomeUnknownResponseError,
+        SendOutcomeUnknownServiceError,
+        SendOutcomeUnknownTimeoutError,
+        ServiceException,
+        UnauthorizedException,
+        UnprocessableEntityException,
+    )
+    from .models import (
+        OTP,
+        BatchMessage,
+        BatchMessageResponse,
+        CancelledMessageResponse,
+        CreditsResponse,
+        DeletedMessageResponse,
+        ErrorModel,
+        ExtendedErrorModel,
+        Message,
+        MessageResponse,
+        MessageResponseFailurereason,
+        MetaData,
+        OTPResponse,
+        OTPVerify,
+        OTPVerifyResponse,
+        Query,
+        QueryMetadata,
+        ScheduledBatchResponse,
+        ScheduledMessage,
+        ScheduledMessageResponse,
+        ScheduledMessagesResponse,
+        ScheduledMessagesResponseMessage,
+        SendMessageResponse,
+        TestResponse,
+    )
+    from .sandbox import (
+        Sandbox,
+    )
     from .sms import (
         CreditEstimate,
         Lookalike,
@@ -95,35 +111,107 @@ if TYPE_CHECKING:
         split_parts,
         to_gsm,
     )
-    from .webhooks import parse_delivery_report, parse_delivery_reports
+    from .webhooks import (
+        parse_delivery_report,
+        parse_delivery_reports,
+    )
 
-_LAZY = {
-    "ChunkedSendError": "._batching",
-    "ChunkedSendReport": "._batching",
-    "ChunkResult": "._batching",
-    "ProgressInfo": "._batching",
-    "ReportAlreadyResumedError": "._batching",
-    "Sandbox": ".sandbox",
-    "CreditEstimate": ".sms",
-    "SegmentCount": ".sms",
-    "count_segments": ".sms",
-    "estimate_credits": ".sms",
-    "to_gsm": ".sms",
-    "split_parts": ".sms",
-    "lookalikes": ".sms",
-    "Lookalike": ".sms",
-    "MessageEstimate": ".sms",
-    "parse_delivery_report": ".webhooks",
-    "parse_delivery_reports": ".webhooks",
+#: Where each public name lives. Nothing is imported until a name is first used, so that
+#: ``smsworks --help`` and a plain ``import openapi_client`` stay fast.
+_EXPORTS = {
+    "._retry": ("RetryPolicy",),
+    ".api.batch_messages_api": ("BatchMessagesApi",),
+    ".api_client": ("ApiClient",),
+    ".api_response": ("ApiResponse",),
+    ".configuration": ("Configuration",),
+    ".exceptions": (
+        "ApiAttributeError",
+        "ApiConnectionError",
+        "ApiException",
+        "ApiKeyError",
+        "ApiResponseError",
+        "ApiTimeoutError",
+        "ApiTypeError",
+        "ApiValueError",
+        "BadRequestException",
+        "ConflictException",
+        "ForbiddenException",
+        "InsufficientCreditsException",
+        "LocalValidationError",
+        "MissingTokenError",
+        "NotFoundException",
+        "OpenApiException",
+        "RateLimitException",
+        "SendOutcomeUnknownError",
+        "SendOutcomeUnknownResponseError",
+        "SendOutcomeUnknownServiceError",
+        "SendOutcomeUnknownTimeoutError",
+        "ServiceException",
+        "UnauthorizedException",
+        "UnprocessableEntityException",
+    ),
+    ".models": (
+        "OTP",
+        "BatchMessage",
+        "BatchMessageResponse",
+        "CancelledMessageResponse",
+        "CreditsResponse",
+        "DeletedMessageResponse",
+        "ErrorModel",
+        "ExtendedErrorModel",
+        "Message",
+        "MessageResponse",
+        "MessageResponseFailurereason",
+        "MetaData",
+        "OTPResponse",
+        "OTPVerify",
+        "OTPVerifyResponse",
+        "Query",
+        "QueryMetadata",
+        "ScheduledBatchResponse",
+        "ScheduledMessage",
+        "ScheduledMessageResponse",
+        "ScheduledMessagesResponse",
+        "ScheduledMessagesResponseMessage",
+        "SendMessageResponse",
+        "TestResponse",
+    ),
+    "._batching": (
+        "ChunkedSendError",
+        "ChunkedSendReport",
+        "ChunkResult",
+        "ProgressInfo",
+        "ReportAlreadyResumedError",
+    ),
+    ".sandbox": ("Sandbox",),
+    ".sms": (
+        "CreditEstimate",
+        "Lookalike",
+        "MessageEstimate",
+        "SegmentCount",
+        "count_segments",
+        "estimate_credits",
+        "lookalikes",
+        "split_parts",
+        "to_gsm",
+    ),
+    ".webhooks": ("parse_delivery_report", "parse_delivery_reports"),
 }
+_LAZY = {name: module for module, names in _EXPORTS.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'openapi_client' has no attribute {name!r}")
     import importlib
 
+    module = _LAZY.get(name)
+    if module is None:
+        # A submodule (``openapi_client.exceptions``) reached as an attribute, as it could be
+        # when this package imported its modules eagerly.
+        import importlib.util
+
+        if name.startswith("__") or importlib.util.find_spec(f"{__name__}.{name}") is None:
+            raise AttributeError(f"module 'openapi_client' has no attribute {name!r}")
+        return importlib.import_module(f"{__name__}.{name}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
@@ -169,6 +257,7 @@ __all__ = [
     "MessageResponse",
     "MessageResponseFailurereason",
     "MetaData",
+    "MissingTokenError",
     "NotFoundException",
     "OTPResponse",
     "OTPVerify",
@@ -189,6 +278,9 @@ __all__ = [
     "SegmentCount",
     "SendMessageResponse",
     "SendOutcomeUnknownError",
+    "SendOutcomeUnknownResponseError",
+    "SendOutcomeUnknownServiceError",
+    "SendOutcomeUnknownTimeoutError",
     "ServiceException",
     "TestResponse",
     "UnauthorizedException",

@@ -55,6 +55,7 @@ from .exceptions import (
     ApiTimeoutError,
     ApiTypeError,
     ApiValueError,
+    MissingTokenError,
     SendOutcomeUnknownError,
     SendOutcomeUnknownResponseError,
     SendOutcomeUnknownServiceError,
@@ -397,7 +398,9 @@ class ApiClient:
                 )
             headers["Content-Type"] = _content_type or "application/json"
         self._add_headers(headers, _headers, _request_auth, with_auth=True)
-        self._check_origin(url, "Authorization" in headers)
+        if "Authorization" not in headers:
+            raise MissingTokenError()  # the API answers 401 to every call without one
+        self._check_origin(url, True)
 
         timeout = cfg.timeout if _request_timeout is _UNSET else _request_timeout
         response = self._send(op.method, url, headers, payload, timeout, preload)

@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import os
+import re
 import shlex
 import signal
 import sys
@@ -38,6 +39,7 @@ from typing import (
     Dict,
     Iterator,
     List,
+    NoReturn,
     Optional,
     Sequence,
     Set,
@@ -55,6 +57,10 @@ EXIT_OK = 0
 EXIT_API = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: Opening balance of a sandbox the command starts (``sandbox``, ``--sandbox``): enough for
+#: every example of the documentation, volume sends included. A real account (and
+#: ``Sandbox()`` in code) starts with 50; ``--credits 50`` starts like one.
+SANDBOX_CREDITS = 100_000.0
 
 #: Columns (CSV) or keys (JSON lines) of ``batch any`` that map to a ``Message`` field.
 MESSAGE_FIELDS = (
@@ -77,6 +83,15 @@ _FALSE = {"false", "no", "n", "0", "off"}
 
 class UsageError(Exception):
     """Bad usage or input, found before anything was sent (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line (and where to find the full usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        text = f"{self.prog}: error: {message} (see {self.prog} --help)"
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+        self.exit(EXIT_USAGE, " ".join(text.split()) + "\n")
 
 
 # -- output ----------------------------------------------------------------------------------
@@ -104,7 +119,9 @@ class Output:
     def _clean(self, text: str) -> str:
         from ._redact import redact
 
-        return redact(text, self.secrets)
+        # A byte that was not UTF-8 in argv or a file name arrives as a lone surrogate, which
+        # no stream can encode: show it escaped instead of failing while reporting it.
+        return redact(text, self.secrets).encode("utf-8", "backslashreplace").decode("utf-8")
 
     def print(self, text: str = "") -> None:
         self.stdout.write(self._clean(text) + "\n")
@@ -240,7 +257,7 @@ def _message_from_fields(
         if name.startswith("metadata.") and len(key) > len("metadata."):
             metadata.append({"key": key[len("metadata.") :], "value": str(value)})
             continue
-        if name not in MESSAGE_FIELDS:
+        if not _known_column(name):
             unknown.append(key or "(empty)")
             continue
         if from_csv:
@@ -261,10 +278,7 @@ def _message_from_fields(
             value = str(value)
         message[name] = value
     if unknown:
-        raise UsageError(
-            f"{where}: unknown column(s) {', '.join(unknown)}; known: "
-            f"{', '.join(MESSAGE_FIELDS)} and metadata.<key>"
-        )
+        raise UsageError(_unknown_columns(where, unknown))
     if metadata:
         message["metadata"] = list(message.get("metadata") or []) + metadata
     for name, value in defaults.items():
@@ -275,6 +289,22 @@ def _message_from_fields(
             hint = " (add a sender column or pass --sender)" if name == "sender" else ""
             raise UsageError(f"{where}: no {name}{hint}")
     return message
+
+
+def _known_column(name: str) -> bool:
+    name = name.strip().lower()
+    return (
+        name in MESSAGE_FIELDS
+        or name == "to"
+        or (name.startswith("metadata.") and len(name) > len("metadata."))
+    )
+
+
+def _unknown_columns(where: str, unknown: Sequence[str]) -> str:
+    return (
+        f"{where}: unknown column(s) {', '.join(unknown)}; known: to (or destination), "
+        f"{', '.join(MESSAGE_FIELDS[1:])} and metadata.<key>"
+    )
 
 
 def _detect_format(path: str, text: str, forced: Optional[str]) -> str:
@@ -325,9 +355,15 @@ def _read_messages(
         columns = {(field or "").strip().lower() for field in reader.fieldnames}
         if not {"destination", "to"} & columns or "content" not in columns:
             raise UsageError(
-                f"{name}: the first line must name the columns, with at least "
-                "'destination' and 'content'"
+                f"{name} line 1: the first line must name the columns, with at least "
+                "'destination' (or 'to') and 'content'"
             )
+        # A misspelt column is a mistake of line 1, whatever row would meet it first.
+        unknown = [
+            (f or "").strip() or "(empty)" for f in reader.fieldnames if not _known_column(f or "")
+        ]
+        if unknown:
+            raise UsageError(_unknown_columns(f"{name} line 1", unknown))
         for row in reader:
             if None in row:
                 raise UsageError(f"{name} line {reader.line_num}: more cells than columns")
@@ -375,6 +411,8 @@ def _api(args: argparse.Namespace, out: Output) -> Iterator[BatchMessagesApi]:
     import openapi_client
 
     options: Dict[str, Any] = {"duplicate_destinations": args.duplicates}
+    if _allow_insecure_http(args):
+        options["allow_insecure_http"] = True
     if args.timeout is not None:
         options["timeout"] = args.timeout
     if args.sandbox:
@@ -393,13 +431,93 @@ def _api(args: argparse.Namespace, out: Output) -> Iterator[BatchMessagesApi]:
     if not token or not token.strip():
         raise UsageError("no token: pass --token or set SMSWORKS_TOKEN (or try --sandbox)")
     out.hide(token)
+    out.hide(token.strip())
     host = args.base_url or os.environ.get("SMSWORKS_BASE_URL") or None
+    if host is not None:
+        _check_base_url(host, "--base-url" if args.base_url else "SMSWORKS_BASE_URL")
     try:
         config = openapi_client.Configuration(host=host, api_key={"JWT": token}, **options)
     except openapi_client.ApiValueError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(_in_cli_words(error, args)) from None
     with openapi_client.ApiClient(config) as client:
         yield openapi_client.BatchMessagesApi(client)
+
+
+def _check_base_url(url: str, source: str) -> None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as error:
+        raise UsageError(f"{source}: {url!r} is not a URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{source}: {url!r} is not an http:// or https:// URL with a host")
+
+
+def _allow_insecure_http(args: argparse.Namespace) -> bool:
+    if getattr(args, "allow_insecure_http", False):
+        return True
+    return os.environ.get("SMSWORKS_ALLOW_INSECURE_HTTP", "").strip().lower() in _TRUE
+
+
+#: SDK field paths of ``batch send``/``schedule`` and the option that gives each one.
+_OPTION_OF_FIELD = {
+    "sender": "--sender",
+    "content": "--content",
+    "tag": "--tag",
+    "deliveryreporturl": "--delivery-report-url",
+    "validity": "--validity",
+    "ttl": "--ttl",
+    "schedule": "--at",
+}
+
+
+def _in_cli_words(error: Any, args: argparse.Namespace) -> str:
+    """An SDK input error (or its text), reworded with the options a shell user has."""
+    from .exceptions import render_path
+
+    text = str(error)
+    text = text.replace(
+        "set Configuration(duplicate_destinations='drop') to keep only the first, or 'allow'",
+        "pass --duplicates drop to send to it once, or --duplicates allow",
+    )
+    text = text.replace(
+        "or set Configuration(allow_insecure_http=True) if you really mean it",
+        "or pass --allow-insecure-http (or set SMSWORKS_ALLOW_INSECURE_HTTP=1) if you really "
+        "mean it",
+    )
+    text = text.replace("configuration.duplicate_destinations", "--duplicates")
+    path = list(getattr(error, "path_to_item", None) or [])
+    if path == ["host"] and text.startswith("host: "):
+        return "--base-url (or SMSWORKS_BASE_URL): " + text[len("host: ") :]
+    if len(path) < 2 or path[0] != "sms_message":
+        return text
+    shown = render_path(path)
+    if not text.startswith(shown):
+        return text
+    rest = text[len(shown) :]
+    # The SDK counts list positions from 0; on the command line recipients count from 1.
+    rest = re.sub(
+        r"\(at destinations ([0-9, ]+)(, \.\.\.)?\)",
+        lambda m: (
+            "(recipients "
+            + ", ".join(str(int(n) + 1) for n in m.group(1).split(", "))
+            + (m.group(2) or "")
+            + ")"
+        ),
+        rest,
+    )
+    if path[1] == "destinations" and len(path) > 2 and isinstance(path[2], int):
+        given = _recipients(args) if hasattr(args, "to") else []
+        index = path[2]
+        options = "--to/--to-file" if getattr(args, "to_file", None) else "--to"
+        number = f" {given[index]!r}" if 0 <= index < len(given) else ""
+        return f"{options} recipient {index + 1}{number}{rest}"
+    if path[1] == "destinations":
+        return f"--to{rest}"
+    option = _OPTION_OF_FIELD.get(str(path[1]))
+    return f"{option}{rest}" if option else text
 
 
 def _batch_fields(args: argparse.Namespace) -> Dict[str, Any]:
@@ -519,9 +637,30 @@ def _carries_report(error: BaseException) -> bool:
 
 
 def _resume_command(args: argparse.Namespace, path: str, any_: bool) -> str:
+    """The command that sends the rest to the same place the failed run sent to.
+
+    The place is spelled out (never left to whatever ``SMSWORKS_BASE_URL`` says later), and a
+    run against a throwaway ``--sandbox`` gets no command at all: that sandbox, with the
+    batches it accepted, is gone, and the same command without ``--sandbox`` would text real
+    people.
+    """
+    if args.sandbox:
+        return (
+            "no command: this run used a throwaway --sandbox, which is gone with the batches it "
+            "accepted (and the same command without --sandbox would text real people); run the "
+            f"whole send again with --sandbox to try again ({path} lists what was not sent)"
+        )
+    from .configuration import DEFAULT_HOST
+
+    target = args.base_url or os.environ.get("SMSWORKS_BASE_URL") or DEFAULT_HOST
+    where = [PROG, "--base-url", target]
+    if _allow_insecure_http(args):
+        where.append("--allow-insecure-http")
+    if args.duplicates != "error":
+        where += ["--duplicates", args.duplicates]
     if any_:
-        return shlex.join([PROG, "batch", "any", path])
-    words = [PROG, "batch", "send", "--sender", args.sender, "--content", args.content]
+        return shlex.join([*where, "batch", "any", path])
+    words = [*where, "batch", "send", "--sender", args.sender, "--content", args.content]
     for option, value in (
         ("--tag", args.tag),
         ("--delivery-report-url", args.delivery_report_url),
@@ -574,6 +713,15 @@ def _send_one_text(
     message = openapi_client.BatchMessage(
         sender=args.sender, destinations=numbers, content=args.content, **fields
     )
+    # Checked here as the send will check it, so an error names the option, and the count
+    # shown is what is sent (``--duplicates drop`` leaves each number once).
+    from ._validation import check_batch
+
+    try:
+        message, _ = check_batch(message, api.api_client.configuration, limit=None)
+    except openapi_client.ApiValueError as error:
+        raise UsageError(_in_cli_words(error, args)) from None
+    numbers = list(message.destinations)
     limit = _chunk_limit()
     if schedule is not None:
         if len(numbers) > limit:
@@ -628,7 +776,8 @@ def cmd_batch_any(args: argparse.Namespace, out: Output) -> int:
     messages, lines = _read_messages(args.file, args.format, defaults)
     with _api(args, out) as api:
         try:
-            if len(messages) > _chunk_limit():
+            count = _count_messages(messages, api)
+            if count > _chunk_limit():
                 try:
                     report = api.batch_any_many(
                         messages, progress=_progress_printer(out, "messages")
@@ -637,13 +786,29 @@ def cmd_batch_any(args: argparse.Namespace, out: Output) -> int:
                     if not _carries_report(error):
                         raise
                     return _chunked_failure(error, out, args, messages)
-                _show_many(out, report, len(messages))
+                _show_many(out, report, count)
                 return EXIT_OK
             sent = api.batch_any_post(messages)
         except (openapi_client.ApiValueError, openapi_client.ApiTypeError) as error:
-            raise UsageError(_locate(error, lines, args.file)) from None
-    _show_sent(out, sent.batchid, sent.status, len(messages))
+            raise UsageError(_in_cli_words(_locate(error, lines, args.file), args)) from None
+    _show_sent(out, sent.batchid, sent.status, count)
     return EXIT_OK
+
+
+def _count_messages(messages: List[Dict[str, Any]], api: BatchMessagesApi) -> int:
+    """How many of ``messages`` a send carries (``--duplicates drop`` leaves repeats out)."""
+    from pydantic import TypeAdapter
+
+    from ._validation import check_message_list
+    from .models import Message
+
+    if api.api_client.configuration.duplicate_destinations != "drop":
+        return len(messages)
+    try:
+        models = TypeAdapter(List[Message]).validate_python(messages)
+        return len(check_message_list(models, api.api_client.configuration, limit=None)[0])
+    except (ValueError, TypeError):
+        return len(messages)  # the send refuses them, naming the file line
 
 
 def _locate(error: Exception, lines: List[int], path: str) -> str:
@@ -734,6 +899,9 @@ def cmd_estimate(args: argparse.Namespace, out: Output) -> int:
     else:
         credits, international = None, 0
     found = sms.lookalikes(args.content)
+    from ._limits import MAX_CONTENT_LENGTH
+
+    too_long = len(args.content) > MAX_CONTENT_LENGTH
     data: Dict[str, Any] = {
         "encoding": count.encoding,
         "characters": count.characters,
@@ -750,7 +918,14 @@ def cmd_estimate(args: argparse.Namespace, out: Output) -> int:
         "credits_per_international_recipient": count.segments * multiplier,
         "credits": credits,
         "is_estimate": True,
+        "sendable": not too_long,
     }
+    refused = (
+        f"a send would be refused: the text is {len(args.content):,} characters and the API "
+        f"takes at most {MAX_CONTENT_LENGTH:,}"
+    )
+    if too_long:
+        out.note(f"{PROG}: warning: {refused}")
     if out.as_json:
         out.json(data)
         return EXIT_OK
@@ -767,6 +942,8 @@ def cmd_estimate(args: argparse.Namespace, out: Output) -> int:
         rows.append(("Credits", f"{credits:g} (estimate)"))
     else:
         rows.append(("Credits", f"{count.segments:g} per UK recipient (estimate)"))
+    if too_long:
+        rows.append(("Sendable", f"no: over {MAX_CONTENT_LENGTH:,} characters"))
     out.print(_pairs(rows))
     if found:
         out.print("")
@@ -798,18 +975,24 @@ def cmd_sandbox(args: argparse.Namespace, out: Output) -> int:
             delivery_report_url=args.delivery_report_url,
             state_file=args.state_file,
         )
-    except ValueError as error:  # e.g. a --state-file that is not a sandbox database
-        out.error(str(error))
-        return EXIT_USAGE
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"--state-file {args.state_file}: {error.strerror or error}") from None
     previous: Dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGINT, signal.SIGTERM):
             previous[number] = signal.signal(number, lambda *_: stop.set())
     try:
         sandbox.start()
-    except OSError as error:
+    except (OSError, ValueError) as error:
         for number, handler in previous.items():
             signal.signal(number, handler)
+        if isinstance(error, ValueError) or getattr(error, "filename", None):
+            # The state file, not the address, is what could not be used.
+            reason = getattr(error, "strerror", None) or error
+            out.error(f"--state-file {args.state_file}: cannot be used: {reason}")
+            return EXIT_USAGE
         out.error(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}")
         return EXIT_API
     try:
@@ -843,10 +1026,59 @@ def cmd_sandbox(args: argparse.Namespace, out: Output) -> int:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
+        raise argparse.ArgumentTypeError(f"{text!r}: must not be negative")
     return value
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: a TCP port is 0..65535 (0: any free port)")
+    return value
+
+
+def _number(*, above_zero: bool) -> Callable[[str], float]:
+    """A finite number, at least 0 (or above 0): never nan, inf or a negative amount."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number")
+        if value < 0 or (above_zero and value == 0):
+            bound = "above 0" if above_zero else "0 or more"
+            raise argparse.ArgumentTypeError(f"{text!r}: must be {bound}")
+        return value
+
+    return parse
+
+
+#: Options whose values are file names: any bytes the file system allows are fine there.
+_PATH_OPTIONS = {"file", "to_file", "state_file", "unsent_file"}
+
+
+def _refuse_undecodable(args: argparse.Namespace) -> None:
+    """Refuse an option value that held bytes that are not UTF-8 (lone surrogates in argv)."""
+    for name, value in vars(args).items():
+        if name in _PATH_OPTIONS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str):
+                continue
+            bad = next((ch for ch in item if "\udc80" <= ch <= "\udcff"), None)
+            if bad is not None:
+                label = name if name == "batchid" else "--" + name.replace("_", "-")
+                raise UsageError(
+                    f"{label}: byte 0x{ord(bad) - 0xDC00:02x} is not UTF-8 text; "
+                    "give the value as UTF-8"
+                )
 
 
 def _add_globals(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -874,10 +1106,10 @@ def _add_globals(parser: argparse.ArgumentParser, top: bool) -> None:
     )
     group.add_argument(
         "--sandbox-credits",
-        type=float,
-        default=50.0 if top else argparse.SUPPRESS,
+        type=_number(above_zero=False),
+        default=SANDBOX_CREDITS if top else argparse.SUPPRESS,
         metavar="N",
-        help="opening balance of the --sandbox account (default: 50)",
+        help=f"opening balance of the --sandbox account (default: {SANDBOX_CREDITS:g})",
     )
     group.add_argument(
         "--json",
@@ -887,7 +1119,7 @@ def _add_globals(parser: argparse.ArgumentParser, top: bool) -> None:
     )
     group.add_argument(
         "--timeout",
-        type=float,
+        type=_number(above_zero=True),
         default=default,
         metavar="SECONDS",
         help="per-request timeout (default: the SDK's, 5 s connect / 60 s read)",
@@ -897,6 +1129,13 @@ def _add_globals(parser: argparse.ArgumentParser, top: bool) -> None:
         choices=("error", "drop", "allow"),
         default="error" if top else argparse.SUPPRESS,
         help="what to do with a repeated recipient (default: error)",
+    )
+    group.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="allow sending the token over plain http:// to a host that is not this machine "
+        "(default: $SMSWORKS_ALLOW_INSECURE_HTTP=1, else refused)",
     )
 
 
@@ -944,7 +1183,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``smsworks`` argument parser."""
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Send, schedule, read back and cancel SMS batches with The SMS Works.",
         epilog="Exit status: 0 ok, 1 API or network failure, 2 bad usage or input.",
@@ -1001,12 +1240,12 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.set_defaults(handler=cmd_batch_schedule)
 
     get = batch_commands.add_parser("get", help="the messages of a batch and their status")
-    get.add_argument("batchid")
+    get.add_argument("batchid", help="the batch id a send or schedule printed")
     _add_globals(get, top=False)
     get.set_defaults(handler=cmd_batch_get)
 
     cancel = batch_commands.add_parser("cancel", help="cancel a scheduled batch")
-    cancel.add_argument("batchid")
+    cancel.add_argument("batchid", help="the batch id the schedule printed")
     _add_globals(cancel, top=False)
     cancel.set_defaults(handler=cmd_batch_cancel)
 
@@ -1019,7 +1258,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_recipients(estimate)
     estimate.add_argument(
         "--international-multiplier",
-        type=float,
+        type=_number(above_zero=True),
         default=2.0,
         metavar="X",
         help="credits per part for non-UK numbers (default: 2)",
@@ -1032,11 +1271,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a local sandbox of the API until interrupted",
         description="Serve a sandbox of the batch API on this machine until Ctrl+C/SIGTERM.",
     )
-    sandbox.add_argument("--port", type=_positive_int, default=0, help="TCP port (default: any)")
+    sandbox.add_argument("--port", type=_port, default=0, help="TCP port (default: any free one)")
     sandbox.add_argument("--host", default="127.0.0.1", help="interface (default: 127.0.0.1)")
-    sandbox.add_argument("--credits", type=float, default=50.0, help="opening balance")
     sandbox.add_argument(
-        "--delivery-delay", type=float, default=0.0, metavar="SECONDS", help="SENT -> outcome"
+        "--credits",
+        type=_number(above_zero=False),
+        default=SANDBOX_CREDITS,
+        help=f"opening balance (default: {SANDBOX_CREDITS:g})",
+    )
+    sandbox.add_argument(
+        "--delivery-delay",
+        type=_number(above_zero=False),
+        default=0.0,
+        metavar="SECONDS",
+        help="SENT -> outcome",
     )
     sandbox.add_argument(
         "--delivery-report-url", metavar="URL", help="account-wide delivery report URL"
@@ -1057,6 +1305,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     out = Output(args.json, sys.stdout, sys.stderr)
     out.hide(args.token)
     out.hide(os.environ.get("SMSWORKS_TOKEN"))
+    try:
+        _refuse_undecodable(args)
+    except UsageError as error:
+        out.error(str(error))
+        return EXIT_USAGE
     from pydantic import ValidationError
 
     import openapi_client
@@ -1068,7 +1321,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         out.error(str(error))
         return EXIT_USAGE
     except (openapi_client.ApiValueError, openapi_client.ApiTypeError) as error:
-        out.error(str(error))
+        out.error(_in_cli_words(error, args))
         return EXIT_USAGE
     except ValidationError as error:  # a value argparse let through but a model refused
         problems = "; ".join(

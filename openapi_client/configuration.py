@@ -351,9 +351,12 @@ def jwt_header_value(token: str) -> str:
     """``Authorization`` header value for a token given in any of the accepted forms.
 
     Raises:
-        ApiValueError: the token is empty or holds control characters (CR/LF would let it
-            inject headers).
+        ApiValueError: the token is empty, or holds spaces or control characters inside it
+            (CR/LF would let it inject headers). Leading and trailing whitespace is removed.
     """
+    # Surrounding whitespace is a copy-paste artefact (a token read from a file ends with a
+    # newline); only what is inside the token is checked.
+    token = token.strip()
     words = token.split()
     if words and words[0].lower() in ("jwt", "bearer"):
         words = words[1:]

@@ -35,6 +35,9 @@ send again", and a send whose answer timed out may have gone out.
     LocalValidationError (ApiValueError + BadRequestException)   a request the API would refuse
                                                                    with 400, refused before sending
 
+    MissingTokenError (UnauthorizedException and ApiValueError)
+                                           no token configured: refused before sending
+
 ``except ApiException`` catches every failure of a call that was attempted. Input refused before
 sending raises ``ApiValueError`` / ``ApiTypeError``, which are ``ValueError`` / ``TypeError`` as in
 every openapi-generator client. When the refusal is one of the API's own rules (a limit, a
@@ -88,6 +91,7 @@ __all__ = [
     "ForbiddenException",
     "InsufficientCreditsException",
     "LocalValidationError",
+    "MissingTokenError",
     "NotFoundException",
     "OpenApiException",
     "RateLimitException",
@@ -479,3 +483,24 @@ _STATUS_CLASSES: Dict[int, Type[ApiException]] = {
     422: UnprocessableEntityException,
     429: RateLimitException,
 }
+
+
+class MissingTokenError(UnauthorizedException, ApiValueError):
+    """No token was configured, so the call was refused before anything was sent.
+
+    Without a token the API can only answer 401. This is raised instead of sending, with
+    ``status`` 401, and is caught both by ``except UnauthorizedException`` (as that 401 would
+    be) and by ``except ApiValueError`` (as any input refused before sending).
+    """
+
+    def __init__(self, reason: Optional[str] = None) -> None:
+        self.path_to_item: Optional[Sequence[PathItem]] = ["api_key", "JWT"]
+        super().__init__(
+            status=401,
+            reason=reason
+            or "no token configured, so nothing was sent: set SMSWORKS_TOKEN or pass "
+            "Configuration(api_key={'JWT': '<token>'})",
+        )
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.reason,))

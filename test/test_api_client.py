@@ -271,8 +271,9 @@ def test_request_auth_overrides_and_no_token_sends_no_header(fake: Any) -> None:
     api.batch_batchid_get("1", _request_auth={"in": "header", "key": "Authorization", "value": "x"})
     assert transport.calls[0]["headers"]["Authorization"] == "JWT x"
     api, transport = fake(LISTED, api_key={})
-    api.batch_batchid_get("1")
-    assert "Authorization" not in transport.calls[0]["headers"]
+    with pytest.raises(oc.UnauthorizedException):  # no token: refused, nothing sent
+        api.batch_batchid_get("1")
+    assert transport.calls == []
 
 
 @pytest.mark.parametrize("token", ["abc\r\nX-Evil: 1", "abc\x00", "", "JWT ", "a b"])
@@ -505,8 +506,9 @@ def test_plain_http_only_to_loopback_unless_allowed(fake: Any) -> None:
     api, transport = fake(LISTED, host="http://api.example.test/v1", allow_insecure_http=True)
     api.batch_batchid_get("1")
     api, transport = fake(LISTED, host="http://api.example.test/v1", api_key={})
-    api.batch_batchid_get("1")  # no token, nothing to protect
-    assert len(transport.calls) == 1
+    with pytest.raises(oc.UnauthorizedException):  # no token: refused before anything else
+        api.batch_batchid_get("1")
+    assert transport.calls == []
     api, transport = fake(LISTED, host="ftp://api.example.test/v1")
     with pytest.raises(oc.ApiValueError, match="scheme"):
         api.batch_batchid_get("1")

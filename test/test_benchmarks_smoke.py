@@ -13,6 +13,9 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
+#: Runs the benchmark harness in subprocesses.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKLOADS = ("send5000", "any5000", "get5000", "small", "import", "rss")
 AUTH = {"Authorization": "JWT x"}  # the token the benchmark server expects

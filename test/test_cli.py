@@ -507,8 +507,9 @@ def test_sandbox_command_does_not_echo_a_chosen_token() -> None:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("destination,content,colour\n447700900001,Hi,red\n", "unknown column(s) colour"),
-        ("number,content\n447700900001,Hi\n", "'destination' and 'content'"),
+        ("destination,content,colour\n447700900001,Hi,red\n", "line 1: unknown column(s) colour"),
+        ("destination,content,colour\n447700900001,Hi,\n", "line 1: unknown column(s) colour"),
+        ("number,content\n447700900001,Hi\n", "'destination' (or 'to') and 'content'"),
         ("destination,content,validity\n447700900001,Hi,soon\n", "line 2: validity"),
         ("destination,content,ai\n447700900001,Hi,maybe\n", "line 2: ai"),
         ("destination,content\n447700900001,Hi,extra\n", "more cells than columns"),
@@ -739,9 +740,10 @@ def test_in_process_chunk_failures(run: Any, tmp_path: Path, monkeypatch: Any) -
     with Sandbox(credits=5_001, token=TOKEN) as small:
         flags = ["--base-url", small.url, "--token", TOKEN]
         result = run(*flags, "batch", "any", str(lines), "--sender", "Acme")
+        url = small.url
     assert result.code == 1
     assert "not sent: 3 messages" in result.err
-    assert "smsworks batch any smsworks-unsent.jsonl" in result.err
+    assert f"smsworks --base-url {url} batch any smsworks-unsent.jsonl" in result.err
     rows = (tmp_path / "smsworks-unsent.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(row)["destination"] for row in rows] == [
         "447700005000",

@@ -69,6 +69,7 @@ def _run_threads(work: Any, threads: int, timeout: float) -> None:
     assert not stuck, f"threads still running after {timeout} s: {stuck}"
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_one_client_shared_by_16_threads(sandbox: Any, pool_log: pytest.LogCaptureFixture) -> None:
     with oc.ApiClient(sandbox.configuration()) as client:

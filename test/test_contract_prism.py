@@ -266,7 +266,13 @@ def test_missing_token_is_unauthorized(api_without_token: BatchMessagesApi, case
 
 
 def test_missing_token_raw_response_is_401(api_without_token: BatchMessagesApi) -> None:
-    response = api_without_token.batch_batchid_get_without_preload_content("4418273")
+    # The operations refuse a call without a token before sending (MissingTokenError); the
+    # lower-level steps still send what they are given, so the declared 401 is checked there.
+    with pytest.raises(UnauthorizedException):
+        api_without_token.batch_batchid_get_without_preload_content("4418273")
+    client = api_without_token.api_client
+    request = client.param_serialize("GET", "/batch/{batchid}", path_params={"batchid": "4418273"})
+    response = client.call_api(*request[:4])
     assert response.status == 401
     assert "security" in violations(response.headers).lower()
 

@@ -1,10 +1,12 @@
 """The documentation is tested like code.
 
 * Every ```python block of README.md and docs/*.md runs, in order, against a live
-  ``openapi_client.sandbox.Sandbox`` (one per file, with plenty of credits). The blocks of one file
-  share a namespace, so a later block may use what an earlier one built; ``os`` is pre-imported and
-  ``SMSWORKS_TOKEN`` / ``SMSWORKS_BASE_URL`` point at the sandbox. A block is left out only by an
-  HTML comment on the line directly above its fence: ``<!-- not run: why -->``, reason required.
+  ``openapi_client.sandbox.Sandbox`` started as ``smsworks sandbox`` starts one (one per file,
+  with the command's default credits), so every example works as a reader runs it. The blocks of
+  one file share a namespace, so a later block may use what an earlier one built; ``os`` is
+  pre-imported and ``SMSWORKS_TOKEN`` / ``SMSWORKS_BASE_URL`` point at the sandbox. A block is
+  left out only by an HTML comment on the line directly above its fence:
+  ``<!-- not run: why -->``, reason required.
   A block that must not share the runner's process (one that forks, say) is marked
   ``<!-- run alone: why -->`` and runs in a fresh interpreter against the same sandbox.
 * The reference pages are complete: every field of every model (Python name and wire name) is in
@@ -27,13 +29,13 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 
 import openapi_client
-from openapi_client import models
+from openapi_client import cli, models
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 
-#: Blocks may start their own sandboxes; one with this many credits backs the environment.
-CREDITS = 1_000_000
+#: ``smsworks sandbox`` with no options: the sandbox a reader starts to try the examples.
+AS_STARTED = cli.build_parser().parse_args(["sandbox"])
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 _MARKER = re.compile(r"^\s*<!--\s*not[ -]run\b(?P<rest>.*?)-->\s*$", re.IGNORECASE)
@@ -148,7 +150,12 @@ class Runs:
         if run is None:
             from openapi_client.sandbox import Sandbox
 
-            sandbox = Sandbox(credits=CREDITS).start()
+            sandbox = Sandbox(
+                credits=AS_STARTED.credits,
+                delivery_delay=AS_STARTED.delivery_delay,
+                host=AS_STARTED.host,
+                delivery_report_url=AS_STARTED.delivery_report_url,
+            ).start()
             run = self.files[path] = FileRun(sandbox, {"os": __import__("os")})
         return run
 
@@ -272,6 +279,12 @@ def test_doc_block_runs(block: Block, runs: Runs, monkeypatch: pytest.MonkeyPatc
             pytrace=False,
         )
     assert sandbox.token not in output, f"{block.id} printed or logged the token"
+
+
+def test_examples_run_against_the_sandbox_a_reader_starts() -> None:
+    # The README's volume example alone needs 12,001 credits.
+    assert AS_STARTED.credits >= 12_001
+    assert AS_STARTED.credits == cli.SANDBOX_CREDITS
 
 
 # -- the block extractor itself -----------------------------------------------------------------

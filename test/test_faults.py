@@ -41,6 +41,9 @@ from openapi_client.exceptions import (
     SendOutcomeUnknownTimeoutError,
 )
 
+#: Real timeouts and retries against a misbehaving server: tens of seconds in all.
+pytestmark = pytest.mark.slow
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 CONNECT, READ = 0.5, 1.0
