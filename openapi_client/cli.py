@@ -962,7 +962,7 @@ def _show_char(char: str) -> str:
 
 
 def cmd_sandbox(args: argparse.Namespace, out: Output) -> int:
-    from .sandbox import Sandbox
+    from .sandbox import Sandbox, StateFileError
 
     stop = threading.Event()
     try:
@@ -975,6 +975,8 @@ def cmd_sandbox(args: argparse.Namespace, out: Output) -> int:
             delivery_report_url=args.delivery_report_url,
             state_file=args.state_file,
         )
+    except StateFileError as error:
+        raise UsageError(f"--state-file: {error}") from None
     except ValueError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
