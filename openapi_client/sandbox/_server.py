@@ -383,7 +383,8 @@ def _otp_get(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _
 def _error_sample(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
     code = int(params[0]) if re.fullmatch(r"[0-9]{1,6}", params[0]) else None
     if code is None or code not in ERROR_CODES:
-        raise SandboxError.not_found(f"The sandbox has no error code {params[0]}")
+        # Upstream's only answer here is an ExtendedErrorModel, so the 404 is one too.
+        raise SandboxError.extended(1053, f"The sandbox has no error code {params[0]}")
     status = ERROR_CODES[code][0]
     # A sample, not a failure: described in the body, answered with 200.
     return 200, error_body(code, f"a sample of error {code} (HTTP {status})", permanent=True)
