@@ -1,4 +1,4 @@
-"""The :class:`Sandbox`: a stand-in for The SMS Works batch API on a loopback port."""
+"""The :class:`Sandbox`: a stand-in for The SMS Works API on a loopback port."""
 
 from __future__ import annotations
 
@@ -43,11 +43,13 @@ def _new_token(customer_id: str) -> str:
 
 
 class Sandbox:
-    """A faithful, stateful stand-in for The SMS Works batch endpoints, on a loopback port.
+    """A faithful, stateful stand-in for The SMS Works API, on a loopback port.
 
-    It validates requests with the real API's limits, charges and refunds credits, runs
-    scheduled batches when they fall due, moves messages through SENT to their outcome and POSTs
-    delivery reports. The account is kept in SQLite: in memory, or in ``state_file`` when one is
+    It serves all 21 operations: it validates requests with the real API's limits, charges and
+    refunds credits, runs scheduled batches and messages when they fall due, moves messages
+    through SENT to their outcome, POSTs delivery reports, searches what it holds, keeps an
+    inbox of simulated replies (:meth:`receive`) and texts and checks one-time passcodes
+    (:meth:`last_otp`). The account is kept in SQLite: in memory, or in ``state_file`` when one is
     given, where every change is committed before its answer is sent.
 
     Args:
