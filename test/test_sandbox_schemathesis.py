@@ -108,7 +108,9 @@ def test_schemathesis_finds_nothing_wrong_with_the_sandbox(
     assert summary["failures"] == [], details
     assert summary["test_cases"]["with_failures"] == 0, details
     assert summary["test_cases"]["errored"] == 0, details
-    assert summary["operations"]["tested"] == summary["operations"]["total"] == len(OPERATION_ROUTES), details
+    assert (
+        summary["operations"]["tested"] == summary["operations"]["total"] == len(OPERATION_ROUTES)
+    ), details
     assert all(phase["status"] == "success" for phase in summary["phases"].values()), details
     assert summary["test_cases"]["generated"] >= 1000, details
     assert answered >= 1000
