@@ -38,7 +38,40 @@ BATCH_OPERATIONS = {
     ("get", "/batch/{batchid}"): "batch_batchid_get",
     ("delete", "/batches/schedule/{batchid}"): "batches_schedule_batchid_delete",
 }
-SENDS = [("post", "/batch/send"), ("post", "/batch/any"), ("post", "/batch/schedule")]
+#: Every operation of the document: (method, path) -> (operationId, tag). The tag names the API
+#: class a generator makes (``Messages`` -> ``MessagesApi``).
+OPERATIONS = {
+    **{key: (name, "Batch Messages") for key, name in BATCH_OPERATIONS.items()},
+    ("post", "/message/send"): ("message_send_post", "Messages"),
+    ("post", "/message/flash"): ("send_flash_message", "Messages"),
+    ("post", "/message/schedule"): ("message_schedule_post", "Messages"),
+    ("post", "/messages"): ("messages_post", "Messages"),
+    ("post", "/messages/inbox"): ("messages_inbox_post", "Messages"),
+    ("post", "/messages/failed"): ("messages_failed_post", "Messages"),
+    ("get", "/messages/schedule"): ("messages_schedule_get", "Messages"),
+    ("get", "/messages/{messageid}"): ("messages_messageid_get", "Messages"),
+    ("delete", "/messages/{messageid}"): ("messages_messageid_delete", "Messages"),
+    ("delete", "/messages/schedule/{messageid}"): (
+        "messages_schedule_messageid_delete",
+        "Messages",
+    ),
+    ("post", "/otp/send"): ("otp_send_post", "One-Time Password"),
+    ("post", "/otp/verify"): ("otp_verify_post", "One-Time Password"),
+    ("get", "/otp/{messageid}"): ("otp_messageid_get", "One-Time Password"),
+    ("get", "/credits/balance"): ("credits_balance_get", "Credits"),
+    ("get", "/utils/test"): ("utils_test_get", "Utils"),
+    ("get", "/utils/errors/{errorcode}"): ("utils_errors_errorcode_get", "Utils"),
+}
+#: The operations that text someone (and so may run out of credits).
+SENDS = [
+    ("post", "/batch/send"),
+    ("post", "/batch/any"),
+    ("post", "/batch/schedule"),
+    ("post", "/message/send"),
+    ("post", "/message/flash"),
+    ("post", "/message/schedule"),
+    ("post", "/otp/send"),
+]
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -131,14 +164,13 @@ def test_batch_operations_have_the_sdk_method_names() -> None:
     assert found == BATCH_OPERATIONS
 
 
-def test_account_calls_have_their_own_tag() -> None:
-    tags = {path: op["tags"] for _, path, op in operations(load_document())}
-    assert tags["/credits/balance"] == ["Account"]
-    assert tags["/utils/test"] == ["Account"]
-    assert set(load_document()["paths"]) == {path for _, path in BATCH_OPERATIONS} | {
-        "/credits/balance",
-        "/utils/test",
+def test_every_operation_has_its_sdk_method_name_and_tag() -> None:
+    found = {
+        (method, path): (operation["operationId"], *operation["tags"])
+        for method, path, operation in operations(load_document())
     }
+    assert found == OPERATIONS
+    assert len(found) == 21
 
 
 def test_operation_ids_are_snake_case_and_unique() -> None:
@@ -154,6 +186,14 @@ def test_operation_ids_are_snake_case_and_unique() -> None:
         ("/batch/send", "sms_message"),
         ("/batch/schedule", "sms_message"),
         ("/batch/any", "messages"),
+        ("/message/send", "sms_message"),
+        ("/message/flash", "sms_message"),
+        ("/message/schedule", "sms_message"),
+        ("/messages", "query"),
+        ("/messages/inbox", "query"),
+        ("/messages/failed", "query"),
+        ("/otp/send", "otp"),
+        ("/otp/verify", "passcode"),
     ],
 )
 def test_request_body_names_match_the_sdk_parameters(path: str, name: str) -> None:
@@ -217,7 +257,34 @@ def test_success_statuses_and_types() -> None:
             {"type": "array", "items": schema("MessageResponse")},
         ),
         ("delete", "/batches/schedule/{batchid}"): ("200", schema("CancelledMessageResponse")),
+        ("post", "/message/send"): ("201", schema("SendMessageResponse")),
+        ("post", "/message/flash"): ("201", schema("SendMessageResponse")),
+        ("post", "/message/schedule"): (
+            "200",
+            {"type": "array", "items": schema("ScheduledMessageResponse")},
+        ),
+        **{
+            ("post", path): ("200", {"type": "array", "items": schema("MessageResponse")})
+            for path in ("/messages", "/messages/inbox", "/messages/failed")
+        },
+        ("get", "/messages/schedule"): (
+            "200",
+            {"type": "array", "items": schema("ScheduledMessagesResponse")},
+        ),
+        ("get", "/messages/{messageid}"): ("200", schema("MessageResponse")),
+        ("delete", "/messages/{messageid}"): ("200", schema("DeletedMessageResponse")),
+        ("delete", "/messages/schedule/{messageid}"): (
+            "200",
+            schema("CancelledMessageResponse"),
+        ),
+        ("post", "/otp/send"): ("201", schema("OTPResponse")),
+        ("post", "/otp/verify"): ("200", schema("OTPVerifyResponse")),
+        ("get", "/otp/{messageid}"): ("200", schema("OTPVerifyResponse")),
+        ("get", "/credits/balance"): ("200", schema("CreditsResponse")),
+        ("get", "/utils/test"): ("200", schema("TestResponse")),
+        ("get", "/utils/errors/{errorcode}"): ("200", schema("ExtendedErrorModel")),
     }
+    assert set(expected) == set(OPERATIONS)
     document = load_document()
     for (method, path), (status, body) in expected.items():
         responses = document["paths"][path][method]["responses"]
@@ -230,6 +297,20 @@ def test_unknown_batch_is_a_404_error_model() -> None:
     assert response_schema("get", "/batch/{batchid}", "404") == schema("ErrorModel")
     declared = load_document()["paths"]["/batch/{batchid}"]["get"]["responses"]
     assert set(declared) == {"200", "401", "404", "default"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/messages/{messageid}"),
+        ("delete", "/messages/{messageid}"),
+        ("post", "/otp/verify"),
+        ("get", "/otp/{messageid}"),
+        ("get", "/utils/errors/{errorcode}"),
+    ],
+)
+def test_unknown_ids_are_a_404_error_model(method: str, path: str) -> None:
+    assert response_schema(method, path, "404") == schema("ErrorModel")
 
 
 def test_only_sends_declare_402() -> None:
@@ -422,14 +503,19 @@ def test_sender_pattern(sender: str, valid: bool) -> None:
         assert is_valid(schema(name)["properties"]["sender"], sender) is valid, (name, sender)
 
 
-def test_batchid_path_parameter_is_a_non_empty_string() -> None:
+def test_path_parameters_are_non_empty_strings() -> None:
     document = load_document()
-    for path in ("/batch/{batchid}", "/batches/schedule/{batchid}"):
-        [operation] = [op for m, p, op in operations(document) if p == path]
-        [param] = [resolve(document, p) for p in operation["parameters"]]
-        assert (param["name"], param["in"], param["required"]) == ("batchid", "path", True)
-        assert param["schema"]["type"] == "string"
-        assert param["schema"]["minLength"] == 1
+    seen = 0
+    for _, path, operation in operations(document):
+        names = re.findall(r"\{([^}]+)\}", path)
+        params = [resolve(document, p) for p in operation.get("parameters", [])]
+        assert [param["name"] for param in params] == names, path
+        for param in params:
+            assert (param["in"], param["required"]) == ("path", True)
+            assert param["schema"]["type"] == "string"
+            assert param["schema"]["minLength"] == 1
+            seen += 1
+    assert seen == 7
 
 
 # --- examples ----------------------------------------------------------------------------------

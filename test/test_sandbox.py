@@ -933,7 +933,7 @@ def test_a_bug_in_a_handler_is_a_500_not_a_dropped_connection(
     def broken(*args: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(_server._HANDLERS, "balance", broken)
+    monkeypatch.setitem(_server._HANDLERS, "credits_balance_get", broken)
     caplog.set_level(logging.ERROR, logger="openapi_client.sandbox")
     status, body = client.call("GET", "/credits/balance")
     assert status == 500

@@ -27,8 +27,10 @@ ERROR_CODES: Mapping[int, Tuple[int, str]] = {
     1016: (400, "INVALID_SCHEDULE"),
     1017: (400, "INVALID_URL"),
     1018: (400, "INVALID_METADATA"),
+    1019: (400, "INVALID_QUERY"),  # a search filter of the wrong type or out of range
     1020: (400, "EMPTY_BATCH"),
     1021: (400, "BATCH_TOO_LARGE"),
+    1022: (400, "INVALID_OTP"),  # an OTP field out of range (length, validity, template, ...)
     1030: (402, "INSUFFICIENT_CREDITS"),
     1040: (401, "UNAUTHORIZED"),
     1050: (400, "ALREADY_CANCELLED"),
@@ -36,7 +38,11 @@ ERROR_CODES: Mapping[int, Tuple[int, str]] = {
     1052: (404, "BATCH_NOT_FOUND"),  # cancel of an unknown batch
     1053: (404, "NOT_FOUND"),  # a path the API does not have
     1054: (405, "METHOD_NOT_ALLOWED"),  # a method the path does not serve
+    1055: (400, "MESSAGE_SCHEDULED"),  # delete of a message still waiting: cancel it instead
+    1056: (404, "MESSAGE_NOT_FOUND"),  # cancel of an unknown scheduled message
     1060: (413, "BODY_TOO_LARGE"),
+    1090: (400, "PASSCODE_USED"),  # the passcode was verified already
+    1091: (400, "PASSCODE_BLOCKED"),  # too many wrong passcodes while it was waiting
     1070: (503, "SERVICE_UNAVAILABLE"),  # only ever answered by an injected fault
     1080: (500, "INTERNAL_ERROR"),  # a bug in the sandbox itself
 }

@@ -1,10 +1,11 @@
-"""The :class:`Sandbox`: a stand-in for The SMS Works batch API on a loopback port."""
+"""The :class:`Sandbox`: a stand-in for The SMS Works API on a loopback port."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
+import re
 import secrets
 import threading
 import time
@@ -21,7 +22,11 @@ from ._state import State, default_clock
 if TYPE_CHECKING:
     from ..configuration import Configuration
 
-__all__ = ["Sandbox"]
+__all__ = ["INBOX_NUMBER", "Sandbox"]
+
+#: The account's number that simulated replies (``Sandbox.receive``) are sent to by default.
+INBOX_NUMBER = "447700900500"
+_NUMBER = re.compile(r"[0-9]{7,15}")
 
 
 def _b64(data: Dict[str, Any]) -> str:
@@ -38,11 +43,13 @@ def _new_token(customer_id: str) -> str:
 
 
 class Sandbox:
-    """A faithful, stateful stand-in for The SMS Works batch endpoints, on a loopback port.
+    """A faithful, stateful stand-in for The SMS Works API, on a loopback port.
 
-    It validates requests with the real API's limits, charges and refunds credits, runs
-    scheduled batches when they fall due, moves messages through SENT to their outcome and POSTs
-    delivery reports. The account is kept in SQLite: in memory, or in ``state_file`` when one is
+    It serves all 21 operations: it validates requests with the real API's limits, charges and
+    refunds credits, runs scheduled batches and messages when they fall due, moves messages
+    through SENT to their outcome, POSTs delivery reports, searches what it holds, keeps an
+    inbox of simulated replies (:meth:`receive`) and texts and checks one-time passcodes
+    (:meth:`last_otp`). The account is kept in SQLite: in memory, or in ``state_file`` when one is
     given, where every change is committed before its answer is sent.
 
     Args:
@@ -295,6 +302,49 @@ class Sandbox:
         """Every message that has gone out (not scheduled, not cancelled), oldest first."""
         with self._state.lock:
             return self._state.sent_records()
+
+    def receive(
+        self,
+        sender: str,
+        content: str,
+        *,
+        destination: str = INBOX_NUMBER,
+        keyword: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """Simulate a reply: ``sender`` texts ``content`` to the account's number.
+
+        The message lands in the inbox (``POST /messages/inbox``) unread, and is found by
+        ``POST /messages`` with status ``INCOMING``; ``GET /messages/{messageid}`` marks it read.
+
+        Args:
+            sender: the replier's number, international form without ``+`` (7 to 15 digits).
+            content: the text of the reply.
+            destination: the account's number the reply was sent to.
+            keyword: the reply's keyword; its first word, upper-cased, when ``None``.
+
+        Returns:
+            The stored record, exactly as the API returns it.
+
+        Raises:
+            ValueError: ``sender`` or ``destination`` is not a number, or ``content`` is empty.
+        """
+        for name, number in (("sender", sender), ("destination", destination)):
+            if not _NUMBER.fullmatch(number.lstrip("+")):
+                raise ValueError(f"{name} must be 7 to 15 digits, not {number!r}")
+        if not content.strip():
+            raise ValueError("content must not be empty")
+        return self._state.receive(sender.lstrip("+"), content, destination.lstrip("+"), keyword)
+
+    def last_otp(self, destination: str) -> str:
+        """The one-time passcode most recently texted to ``destination`` (what the handset got).
+
+        Raises:
+            KeyError: no passcode was ever sent to ``destination``.
+        """
+        passcode = self._state.last_otp(destination.lstrip("+"))
+        if passcode is None:
+            raise KeyError(f"no one-time passcode was sent to {destination}")
+        return passcode
 
     @property
     def delivery_reports(self) -> List[Dict[str, Any]]:

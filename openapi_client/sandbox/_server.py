@@ -15,13 +15,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Set, Tuple
 from urllib.parse import unquote, urlsplit
 
-from ._errors import SandboxError, error_body
-from ._validate import parse_json, validate_batch, validate_messages
+from ._errors import ERROR_CODES, SandboxError, error_body
+from ._validate import (
+    parse_json,
+    validate_batch,
+    validate_message,
+    validate_messages,
+    validate_otp,
+    validate_query,
+)
 
 if TYPE_CHECKING:
     from ._sandbox import Sandbox
 
-__all__ = ["Fault", "RequestRecord", "SandboxServer"]
+__all__ = ["OPERATION_ROUTES", "Fault", "RequestRecord", "SandboxServer"]
 
 logger = logging.getLogger("openapi_client.sandbox")
 
@@ -57,25 +64,53 @@ class Fault(NamedTuple):
         return self.path is None or path.startswith(self.path)
 
 
+#: Every operation the sandbox serves: operation name (the ``operationId`` of ``openapi.yaml``,
+#: the SDK's method name) -> (HTTP method, path template exactly as in ``openapi.yaml``).
+OPERATION_ROUTES: Dict[str, Tuple[str, str]] = {
+    "batch_send_post": ("POST", "/batch/send"),
+    "batch_any_post": ("POST", "/batch/any"),
+    "batch_schedule_post": ("POST", "/batch/schedule"),
+    "batch_batchid_get": ("GET", "/batch/{batchid}"),
+    "batches_schedule_batchid_delete": ("DELETE", "/batches/schedule/{batchid}"),
+    "message_send_post": ("POST", "/message/send"),
+    "send_flash_message": ("POST", "/message/flash"),
+    "message_schedule_post": ("POST", "/message/schedule"),
+    "messages_post": ("POST", "/messages"),
+    "messages_inbox_post": ("POST", "/messages/inbox"),
+    "messages_failed_post": ("POST", "/messages/failed"),
+    "messages_schedule_get": ("GET", "/messages/schedule"),
+    "messages_messageid_get": ("GET", "/messages/{messageid}"),
+    "messages_messageid_delete": ("DELETE", "/messages/{messageid}"),
+    "messages_schedule_messageid_delete": ("DELETE", "/messages/schedule/{messageid}"),
+    "otp_send_post": ("POST", "/otp/send"),
+    "otp_verify_post": ("POST", "/otp/verify"),
+    "otp_messageid_get": ("GET", "/otp/{messageid}"),
+    "credits_balance_get": ("GET", "/credits/balance"),
+    "utils_test_get": ("GET", "/utils/test"),
+    "utils_errors_errorcode_get": ("GET", "/utils/errors/{errorcode}"),
+}
+
+
 class _Route(NamedTuple):
     method: str
     pattern: re.Pattern[str]
     name: str
 
 
+def _pattern(template: str) -> re.Pattern[str]:
+    """``/batch/{batchid}`` -> a pattern with one group per path parameter."""
+    parts = re.split(r"\{[^}]+\}", template)
+    return re.compile("([^/]+)".join(re.escape(part) for part in parts))
+
+
 _ROUTES = [
-    _Route("POST", re.compile(r"/batch/send"), "send"),
-    _Route("POST", re.compile(r"/batch/any"), "any"),
-    _Route("POST", re.compile(r"/batch/schedule"), "schedule"),
-    _Route("GET", re.compile(r"/batch/([^/]+)"), "get"),
-    _Route("DELETE", re.compile(r"/batches/schedule/([^/]+)"), "cancel"),
-    _Route("GET", re.compile(r"/credits/balance"), "balance"),
-    _Route("GET", re.compile(r"/utils/test"), "test"),
+    _Route(method, _pattern(template), name)
+    for name, (method, template) in OPERATION_ROUTES.items()
 ]
 
 
 def _route(method: str, path: str) -> Tuple[Optional[str], List[str], List[str]]:
-    """(route name, path parameters, every method the path serves).
+    """(operation name, path parameters, every method the path serves).
 
     A literal path wins over a template, as in OpenAPI: ``GET /batch/send`` is a method
     ``/batch/send`` does not serve, not a read of a batch called "send".
@@ -285,15 +320,100 @@ def _test(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Ans
     return 200, {"message": sandbox.customer_id}
 
 
+def _message_send(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    common, destination, _ = validate_message(_body(raw, headers), scheduled=False)
+    return 201, sandbox._state.send_one("message", common, destination)
+
+
+def _message_flash(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    common, destination, _ = validate_message(_body(raw, headers), scheduled=False)
+    return 201, sandbox._state.send_one("flash", common, destination)
+
+
+def _message_schedule(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    common, destination, when = validate_message(_body(raw, headers), scheduled=True)
+    sent = sandbox._state.send_one("message-schedule", common, destination, when)
+    # The API answers a list here (of one), unlike every other send.
+    return 200, [{"messageid": sent["messageid"], "status": "SCHEDULED"}]
+
+
+def _search(scope: str) -> Callable[[Sandbox, List[str], bytes, Any], _Answer]:
+    def search(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+        return 200, sandbox._state.search(validate_query(_body(raw, headers)), scope)
+
+    return search
+
+
+def _scheduled(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 200, sandbox._state.scheduled_jobs()
+
+
+def _message_get(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 200, sandbox._state.message_record(params[0])
+
+
+def _message_delete(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 200, sandbox._state.delete_message(params[0])
+
+
+def _message_cancel(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 200, sandbox._state.cancel_message(params[0])
+
+
+def _otp_send(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 201, sandbox._state.send_otp(validate_otp(_body(raw, headers)))
+
+
+def _otp_verify(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    body = _body(raw, headers)
+    if not isinstance(body, dict):
+        raise SandboxError.extended(1001, "request body must be a JSON object (an OTPVerify)")
+    passcode = body.get("passcode")
+    if passcode is None or passcode == "":
+        raise SandboxError.extended(1002, "passcode is required")
+    if not isinstance(passcode, str):
+        raise SandboxError.extended(1003, "passcode must be a string")
+    return 200, sandbox._state.verify_otp(passcode)
+
+
+def _otp_get(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    return 200, sandbox._state.otp_record(params[0])
+
+
+def _error_sample(sandbox: Sandbox, params: List[str], raw: bytes, headers: Any) -> _Answer:
+    code = int(params[0]) if re.fullmatch(r"[0-9]{1,6}", params[0]) else None
+    if code is None or code not in ERROR_CODES:
+        # Upstream's only answer here is an ExtendedErrorModel, so the 404 is one too.
+        raise SandboxError.extended(1053, f"The sandbox has no error code {params[0]}")
+    status = ERROR_CODES[code][0]
+    # A sample, not a failure: described in the body, answered with 200.
+    return 200, error_body(code, f"a sample of error {code} (HTTP {status})", permanent=True)
+
+
 _HANDLERS: Dict[str, Callable[[Sandbox, List[str], bytes, Any], _Answer]] = {
-    "send": _send_batch,
-    "any": _send_any,
-    "schedule": _schedule,
-    "get": _get,
-    "cancel": _cancel,
-    "balance": _balance,
-    "test": _test,
+    "batch_send_post": _send_batch,
+    "batch_any_post": _send_any,
+    "batch_schedule_post": _schedule,
+    "batch_batchid_get": _get,
+    "batches_schedule_batchid_delete": _cancel,
+    "message_send_post": _message_send,
+    "send_flash_message": _message_flash,
+    "message_schedule_post": _message_schedule,
+    "messages_post": _search("all"),
+    "messages_inbox_post": _search("inbox"),
+    "messages_failed_post": _search("failed"),
+    "messages_schedule_get": _scheduled,
+    "messages_messageid_get": _message_get,
+    "messages_messageid_delete": _message_delete,
+    "messages_schedule_messageid_delete": _message_cancel,
+    "otp_send_post": _otp_send,
+    "otp_verify_post": _otp_verify,
+    "otp_messageid_get": _otp_get,
+    "credits_balance_get": _balance,
+    "utils_test_get": _test,
+    "utils_errors_errorcode_get": _error_sample,
 }
+assert set(_HANDLERS) == set(OPERATION_ROUTES)
 
 
 class SandboxServer(ThreadingHTTPServer):

@@ -14,7 +14,28 @@ from .. import _limits
 from ._clock import parse_schedule
 from ._errors import SandboxError
 
-__all__ = ["Common", "parse_json", "validate_batch", "validate_messages"]
+__all__ = [
+    "OTP_MAX_LENGTH",
+    "OTP_MAX_VALIDITY",
+    "Common",
+    "OtpRequest",
+    "Query",
+    "parse_json",
+    "validate_batch",
+    "validate_message",
+    "validate_messages",
+    "validate_otp",
+    "validate_query",
+]
+
+#: Longest generated passcode the sandbox makes (the API documents no limit).
+OTP_MAX_LENGTH = 16
+#: Longest ``OTP.validity`` the sandbox takes, in seconds (the API documents no limit).
+OTP_MAX_VALIDITY = 24 * 60 * 60
+#: ``OTP.validity`` when left out, in seconds (the value of the API's own example).
+OTP_DEFAULT_VALIDITY = 300
+#: The text of a passcode sent without a ``template``.
+OTP_DEFAULT_TEMPLATE = f"Your one-time passcode is {_limits.OTP_PLACEHOLDER}"
 
 _DIGITS = re.compile(r"[0-9]+")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
@@ -225,21 +246,41 @@ def validate_batch(body: Any, scheduled: bool) -> Tuple[Common, List[str], Optio
     common = _common(body, "", allow_message_fields=False)
     _size(len(destinations), "destinations")
     checked = [_destination(item, f"destinations[{i}]") for i, item in enumerate(destinations)]
-    when: Optional[float] = None
-    if scheduled:
-        raw = body.get("schedule")
-        if raw is None or raw == "":
-            raise _missing("schedule")
-        if not isinstance(raw, str):
-            raise _type("schedule", "a string")
-        when = parse_schedule(raw)
-        if when is None:
-            raise SandboxError.extended(
-                1016,
-                f"schedule {raw!r} is not a date: use ISO 8601 with an offset "
-                "(2026-12-01T09:00:00+00:00) or 'Wed Jul 19 2017 20:53:46 GMT+0100 (BST)'",
-            )
-    return common, checked, when
+    return common, checked, _schedule(body, "schedule") if scheduled else None
+
+
+def _schedule(body: Dict[str, Any], field: str) -> float:
+    raw = body.get("schedule")
+    if raw is None or raw == "":
+        raise _missing(field)
+    if not isinstance(raw, str):
+        raise _type(field, "a string")
+    when = parse_schedule(raw)
+    if when is None:
+        raise SandboxError.extended(
+            1016,
+            f"{field} {raw!r} is not a date: use ISO 8601 with an offset "
+            "(2026-12-01T09:00:00+00:00) or 'Wed Jul 19 2017 20:53:46 GMT+0100 (BST)'",
+        )
+    return when
+
+
+def _message(item: Any, where: str) -> Tuple[Common, str]:
+    """One ``Message`` object; ``where`` prefixes the field names in errors (``[3].``)."""
+    destination = item.get("destination")
+    if destination is None or destination == "":
+        raise _missing(where + "destination")
+    destination = _destination(destination, where + "destination")
+    return _common(item, where, allow_message_fields=True), destination
+
+
+def validate_message(body: Any, scheduled: bool) -> Tuple[Common, str, Optional[float]]:
+    """Check the one ``Message`` of ``/message/send``, ``/message/flash`` or
+    ``/message/schedule``; the schedule is read (and required) only for the last."""
+    if not isinstance(body, dict):
+        raise SandboxError.extended(1001, "request body must be a JSON object (a Message)")
+    common, destination = _message(body, "")
+    return common, destination, _schedule(body, "schedule") if scheduled else None
 
 
 def validate_messages(body: Any) -> List[Tuple[Common, str]]:
@@ -255,13 +296,153 @@ def validate_messages(body: Any) -> List[Tuple[Common, str]]:
         where = f"[{index}]."
         if not isinstance(item, dict):
             raise SandboxError.extended(1001, f"[{index}] must be a Message object")
-        destination = item.get("destination")
-        if destination is None or destination == "":
-            raise _missing(where + "destination")
-        destination = _destination(destination, where + "destination")
-        common = _common(item, where, allow_message_fields=True)
+        common, destination = _message(item, where)
         key = common if common.metadata is None and common.responseemail is None else None
         if key is not None:
             common = seen.setdefault(key, common)
         checked.append((common, destination))
     return checked
+
+
+class Query(NamedTuple):
+    """The filters and paging of one search; ``None`` where a filter was not given."""
+
+    status: Optional[str]
+    credits: Optional[float]
+    destination: Optional[str]
+    sender: Optional[str]
+    keyword: Optional[str]
+    start: Optional[float]
+    end: Optional[float]
+    limit: int
+    skip: int
+    unread: Optional[bool]
+    metadata: List[Dict[str, str]]
+
+
+_QUERY_STRINGS = ("status", "destination", "sender", "keyword", "from", "to")
+_QUERY_FIELDS = frozenset(_QUERY_STRINGS + ("credits", "limit", "skip", "unread", "metadata"))
+
+
+def _query_error(message: str) -> SandboxError:
+    return SandboxError.extended(1019, message)
+
+
+def validate_query(body: Any) -> Query:
+    """Check a ``Query`` (every filter optional, unknown fields refused as the document says)."""
+    if not isinstance(body, dict):
+        raise SandboxError.extended(1001, "request body must be a JSON object (a Query)")
+    unknown = sorted(set(body) - _QUERY_FIELDS)
+    if unknown:
+        raise _query_error(f"{unknown[0]} is not a search filter")
+    texts: Dict[str, Optional[str]] = {}
+    for key in _QUERY_STRINGS:
+        value = body.get(key)
+        if value is not None and not isinstance(value, str):
+            raise _type(key, "a string")
+        texts[key] = value
+    moments: Dict[str, Optional[float]] = {}
+    for key in ("from", "to"):
+        text = texts[key]
+        moments[key] = None if text is None else parse_schedule(text)
+        if text is not None and moments[key] is None:
+            raise _query_error(f"{key} {text!r} is not a date with an offset")
+    credits = body.get("credits")
+    if credits is not None and (isinstance(credits, bool) or not isinstance(credits, (int, float))):
+        raise _type("credits", "a number")
+    limit = _integer(body, "limit", "")
+    if limit is not None and not 1 <= limit <= _limits.MAX_QUERY_RESULTS:
+        raise _query_error(f"limit must be 1..{_limits.MAX_QUERY_RESULTS}, not {limit}")
+    skip = _integer(body, "skip", "")
+    if skip is not None and skip < 0:
+        raise _query_error(f"skip must not be negative, not {skip}")
+    unread = body.get("unread")
+    if unread is not None and not isinstance(unread, bool):
+        raise _type("unread", "true or false")
+    return Query(
+        status=texts["status"],
+        credits=None if credits is None else float(credits),
+        destination=texts["destination"],
+        sender=texts["sender"],
+        keyword=texts["keyword"],
+        start=moments["from"],
+        end=moments["to"],
+        limit=_limits.MAX_QUERY_RESULTS if limit is None else limit,
+        skip=skip or 0,
+        unread=unread,
+        metadata=_metadata(body.get("metadata"), "metadata") or [],
+    )
+
+
+class OtpRequest(NamedTuple):
+    """A checked ``OTP``: what to text, and the passcode (``None``: the sandbox makes one)."""
+
+    common: Common
+    destination: str
+    length: int
+    validity: int
+    passcode: Optional[str]
+    metadata: Optional[Dict[str, Any]]
+
+
+def _otp_error(message: str) -> SandboxError:
+    return SandboxError.extended(1022, message)
+
+
+def validate_otp(body: Any) -> OtpRequest:
+    """Check an ``OTP``; the text it sends is ``template`` (or a default) with the passcode in."""
+    if not isinstance(body, dict):
+        raise SandboxError.extended(1001, "request body must be a JSON object (an OTP)")
+    sender = _string(body, "sender", "", required=True)
+    assert sender is not None
+    _sender(sender, "sender")
+    destination = body.get("destination")
+    if destination is None or destination == "":
+        raise _missing("destination")
+    destination = _destination(destination, "destination")
+    length = _integer(body, "length", "")
+    if length is not None and not 1 <= length <= OTP_MAX_LENGTH:
+        raise _otp_error(f"length must be 1..{OTP_MAX_LENGTH} digits, not {length}")
+    validity = _integer(body, "validity", "")
+    if validity is not None and not 1 <= validity <= OTP_MAX_VALIDITY:
+        raise _otp_error(f"validity must be 1..{OTP_MAX_VALIDITY} seconds, not {validity}")
+    template = _string(body, "template", "", required=False)
+    if template is not None and _limits.OTP_PLACEHOLDER not in template:
+        raise _otp_error(f"template must hold {_limits.OTP_PLACEHOLDER}")
+    passcode = _string(body, "passcode", "", required=False)
+    if passcode == "":
+        raise _otp_error("passcode must not be empty")
+    metadata = body.get("metadata")
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise _type("metadata", "a JSON object")
+        size = len(json.dumps(metadata, separators=(",", ":"), ensure_ascii=False).encode())
+        if size > _limits.MAX_OTP_METADATA_BYTES:
+            raise _otp_error(
+                f"metadata is {size} bytes of JSON; the limit is {_limits.MAX_OTP_METADATA_BYTES}"
+            )
+    code_length = len(passcode) if passcode is not None else length or _limits.DEFAULT_OTP_LENGTH
+    content = (template or OTP_DEFAULT_TEMPLATE).replace(_limits.OTP_PLACEHOLDER, "0" * code_length)
+    if len(content) > _limits.MAX_CONTENT_LENGTH:
+        raise _otp_error(
+            f"the text is {len(content)} characters; the limit is {_limits.MAX_CONTENT_LENGTH}"
+        )
+    common = Common(
+        sender=sender,
+        content=template or OTP_DEFAULT_TEMPLATE,
+        tag=None,
+        deliveryreporturl=None,
+        ttl=None,
+        validity=_limits.MAX_VALIDITY,
+        ai=None,
+        metadata=None,
+        responseemail=None,
+    )
+    return OtpRequest(
+        common=common,
+        destination=destination,
+        length=length or _limits.DEFAULT_OTP_LENGTH,
+        validity=OTP_DEFAULT_VALIDITY if validity is None else validity,
+        passcode=passcode,
+        metadata=metadata,
+    )
