@@ -748,6 +748,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.profile:
         # A cProfile run is of ours alone; the import and rss breakdowns are of the sync ones.
         impls = ["ours"] if args.profile not in ("import", "rss") else list(SYNC_IMPLS)
+        impls = [i for i in impls if i in args.impls.split(",")]
     gen_paths: Dict[str, Optional[Path]] = {}
     gen_reason = ""  # why the sync generated client is left out: its column goes
     unavailable: Dict[str, str] = {}  # why the async one cannot run: its column says so
