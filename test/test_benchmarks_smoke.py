@@ -435,3 +435,50 @@ def test_server_refuses_a_negative_delay() -> None:
     )
     assert done.returncode == 2
     assert "--delay-ms" in done.stderr
+
+
+# ----------------------------------------------------------------------------- generated clients
+
+
+def test_each_generator_library_has_its_own_cache_key(tmp_path: Path) -> None:
+    from benchmarks import generated
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.0.3\n", encoding="utf-8")
+    sync_key = generated.cache_dir(spec)
+    assert generated.cache_dir(spec, library="urllib3") == sync_key  # the key it always had
+    assert generated.cache_dir(spec, library="asyncio") != sync_key
+    assert generated.cache_dir(spec, with_tests=True, library="asyncio") not in (
+        sync_key,
+        generated.cache_dir(spec, library="asyncio"),
+        generated.cache_dir(spec, with_tests=True),
+    )
+    reason = generated.ensure(spec, library="tornado")[1]
+    assert "tornado" in reason
+
+
+def test_generating_one_library_keeps_the_other_librarys_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks import generated
+
+    monkeypatch.setattr(generated, "CACHE_ROOT", tmp_path)
+
+    def client(name: str, package: str, tests: bool = False) -> Path:
+        folder = tmp_path / name
+        (folder / package / "api").mkdir(parents=True)
+        if tests:
+            (folder / "test").mkdir()
+        return folder
+
+    sync_new = client("a" * 16, "smsworks_generated")
+    sync_old = client("b" * 16, "smsworks_generated")
+    sync_tests = client("c" * 16, "smsworks_generated", tests=True)
+    async_old = client("d" * 16, "smsworks_generated_asyncio")
+    async_new = client("e" * 16, "smsworks_generated_asyncio")
+    generated._prune(keep=async_new)
+    assert not async_old.exists()  # an older asyncio client is replaced
+    assert sync_new.exists() and sync_old.exists() and sync_tests.exists()
+    generated._prune(keep=sync_new)
+    assert not sync_old.exists()
+    assert sync_tests.exists() and async_new.exists()
