@@ -48,7 +48,6 @@ def _chunked(spec: Dict[str, Any]) -> Tuple[List[str], int, int]:
 
 def _workload(spec: Dict[str, Any], client: Any) -> Tuple[Run, Run]:
     """The timed run and its warm-up, for a sync implementation."""
-
     size = int(spec["size"])
     name = spec["workload"]
     if name.startswith("chunked"):
