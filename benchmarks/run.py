@@ -1,8 +1,9 @@
-"""Benchmark openapi_client against bare urllib3 and openapi-generator's client, side by side.
+"""Benchmark openapi_client against bare urllib3, bare httpx and openapi-generator's clients.
 
 Usage (from the repository root)::
 
-    python -m benchmarks                     # full run: 5 rounds, every workload
+    python -m benchmarks                     # full run: 5 rounds, every sync workload
+    python -m benchmarks --async             # the same for the async workloads
     python -m benchmarks --quick             # seconds, tiny sizes: checks the harness only
     python -m benchmarks --only get5000,small --rounds 9 --json out.json
     python -m benchmarks --profile get5000   # where openapi_client spends its time
@@ -31,8 +32,23 @@ if __package__ in (None, ""):  # run as ``python benchmarks/run.py``
 from benchmarks import generated
 
 ROOT = Path(__file__).resolve().parent.parent
-IMPLS = ("ours", "raw", "generated")
+SYNC_IMPLS = ("ours", "raw", "generated")
+ASYNC_IMPLS = ("ours-async", "generated-asyncio", "httpx")
+IMPLS = SYNC_IMPLS + ASYNC_IMPLS
+#: openapi-generator's HTTP library behind each generated implementation.
+GENERATED = {"generated": "urllib3", "generated-asyncio": "asyncio"}
 WORKLOADS = ("send5000", "any5000", "get5000", "small", "import", "rss")
+IN_FLIGHT = (1, 4, 8)
+CHUNKED = tuple(f"chunked100k-{n}" for n in IN_FLIGHT)
+ASYNC_WORKLOADS = ("small-async", "send5000-async", "get5000-async", *CHUNKED)
+ALL_WORKLOADS = WORKLOADS + ASYNC_WORKLOADS
+#: The implementations that run each workload; ``ours`` sends the chunked ones from its
+#: thread pool, next to the async client.
+RUNS_ON: Dict[str, Tuple[str, ...]] = {
+    **dict.fromkeys(WORKLOADS, SYNC_IMPLS),
+    **dict.fromkeys(ASYNC_WORKLOADS, ASYNC_IMPLS),
+    **dict.fromkeys(CHUNKED, ("ours-async", "ours", "generated-asyncio", "httpx")),
+}
 IMPORT_STATEMENT = {
     # The names a send needs: ``import openapi_client`` alone loads them on first use.
     "ours": "from openapi_client import ApiClient, BatchMessage, BatchMessagesApi, Configuration",
@@ -46,6 +62,13 @@ DESCRIPTION = {
     "small": "batch_batchid_get returning 1 record, per call, one client",
     "import": "cold import in a fresh interpreter, minus a bare interpreter start",
     "rss": "peak RSS (ru_maxrss) of a process doing get5000",
+    "small-async": "batch_batchid_get returning 1 record, N calls with 50 in flight, per call",
+    "send5000-async": "batch_send_post awaited, one BatchMessage to N destinations",
+    "get5000-async": "batch_batchid_get awaited, returning N MessageResponse records",
+    **{
+        name: f"100,000 recipients in chunks of 5,000, {n} in flight, server waits 200 ms a chunk"
+        for name, n in zip(CHUNKED, IN_FLIGHT)
+    },
 }
 # (baseline implementation, highest allowed ratio of ours to it); ours must also beat
 # the generated client on every workload.
@@ -68,8 +91,22 @@ class Settings:
         self.rounds: int = args.rounds if args.rounds is not None else (1 if args.quick else 5)
         self.size: int = args.size if args.size is not None else (200 if args.quick else 5000)
         self.calls: int = 50 if args.quick else 1000
+        self.concurrency: int = 10 if args.quick else 50
+        # The chunked sends: a smaller send with the same number of chunks keeps --quick quick.
+        self.recipients: int = 1000 if args.quick else 100_000
+        self.chunk_size: int = 50 if args.quick else 5000
+        self.delay: float = 0.02 if args.quick else 0.2
         self.import_pairs: int = 1 if args.quick else 3
-        base = {"send5000": 20, "any5000": 6, "get5000": 6, "small": 3}
+        base = {
+            "send5000": 20,
+            "any5000": 6,
+            "get5000": 6,
+            "small": 3,
+            "small-async": 3,
+            "send5000-async": 20,
+            "get5000-async": 6,
+            **dict.fromkeys(CHUNKED, 1),
+        }
         self.iterations: Dict[str, int] = {w: (2 if args.quick else n) for w, n in base.items()}
         if args.iterations is not None:
             self.iterations = dict.fromkeys(base, args.iterations)
@@ -92,9 +129,12 @@ def _child_env(gen_path: Optional[Path]) -> Dict[str, str]:
 class Server:
     """The loopback server (benchmarks/server.py) in its own process."""
 
-    def __init__(self, records: int) -> None:
+    def __init__(self, records: int, delay: float = 0.0) -> None:
+        command = [sys.executable, "-m", "benchmarks.server", "--records", str(records)]
+        if delay:
+            command += ["--delay-ms", str(delay * 1000.0)]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.server", "--records", str(records)],
+            command,
             cwd=str(ROOT),
             env=_child_env(None),
             stdin=subprocess.PIPE,
@@ -238,6 +278,8 @@ def machine_info(with_java: bool) -> Dict[str, str]:
         "pydantic": _version("pydantic"),
         "pydantic-core": _version("pydantic-core"),
         "openapi-generator-cli": _version("openapi-generator-cli"),
+        "httpx": _version("httpx"),
+        "aiohttp": _version("aiohttp"),
     }
     if with_java:
         info["java"] = _first_line(["java", "-version"])
@@ -251,28 +293,41 @@ def benchmark(
     settings: Settings,
     workloads: Sequence[str],
     impls: Sequence[str],
-    gen_path: Optional[Path],
-    server: Server,
+    gen_paths: Dict[str, Optional[Path]],
+    servers: Dict[str, Server],
     log: Any,
+    unavailable: Optional[Dict[str, str]] = None,
 ) -> Tuple[Dict[str, Dict[str, Dict[str, Any]]], Dict[str, List[float]]]:
-    """Run every round; return per-workload, per-implementation samples and server costs."""
+    """Run every round; return per-workload, per-implementation samples and server costs.
+
+    ``gen_paths`` maps a generated implementation to its package's directory; ``servers`` has
+    ``"plain"`` and, for the chunked sends, ``"slow"`` (the one that waits before answering);
+    ``unavailable`` maps an implementation known not to run here to the reason.
+    """
     results: Dict[str, Dict[str, Dict[str, Any]]] = {
-        w: {i: {"samples": [], "best": []} for i in impls} for w in workloads
+        w: {i: {"samples": [], "best": []} for i in impls if i in RUNS_ON[w]} for w in workloads
     }
+    for reason_impl, reason in (unavailable or {}).items():
+        for cells in results.values():
+            if reason_impl in cells:
+                cells[reason_impl]["unavailable"] = reason
     server_cost: Dict[str, List[float]] = {w: [] for w in workloads}
+    gen_path = gen_paths.get("generated")
     # Each cell's "samples" holds one number per round; "best" the fastest iteration of it.
     if "import" in workloads and not settings.quick:
         # Compile byte code once, so that no round pays for it.
-        for impl in impls:
+        for impl in results["import"]:
             measure_import(impl, 1, gen_path)
     for rnd in range(settings.rounds):
         shift = rnd % len(impls)
         order = list(impls[shift:]) + list(impls[:shift])
         log(f"round {rnd + 1}/{settings.rounds} ({', '.join(order)})")
         for workload in workloads:
+            server = servers["slow" if workload in CHUNKED else "plain"]
             for impl in order:
-                cell = results[workload][impl]
-                if "error" in cell:  # a failure is not going to go away next round
+                cell = results[workload].get(impl)
+                # A failure, or a missing package, is not going to go away next round.
+                if cell is None or "error" in cell or "unavailable" in cell:
                     continue
                 if workload == "import":
                     outcome = measure_import(impl, settings.import_pairs, gen_path)
@@ -284,14 +339,22 @@ def benchmark(
                         "size": settings.size,
                         "iterations": settings.iterations.get(workload, 1),
                         "calls": settings.calls,
+                        "concurrency": settings.concurrency,
+                        "recipients": settings.recipients,
+                        "chunk_size": settings.chunk_size,
+                        "in_flight": IN_FLIGHT[CHUNKED.index(workload)]
+                        if workload in CHUNKED
+                        else 1,
                     }
                     server.reset()
-                    outcome = run_child(spec, gen_path if impl == "generated" else None)
-                    if impl == "raw" and workload != "rss":
+                    outcome = run_child(spec, gen_paths.get(impl))
+                    if impl == "raw" and workload in ROUTES:
                         stats = server.stats().get(ROUTES[workload])
                         if stats and stats["requests"]:
                             server_cost[workload].append(stats["seconds"] / stats["requests"])
-                if "error" in outcome:
+                if "unavailable" in outcome:
+                    cell["unavailable"] = outcome["unavailable"]
+                elif "error" in outcome:
                     cell["error"] = outcome["error"]
                 elif "maxrss_mb" in outcome:
                     cell["samples"].append(outcome["maxrss_mb"])
@@ -312,10 +375,12 @@ def benchmark(
 
 
 def _scale(workload: str) -> Tuple[str, float]:
-    if workload == "small":
+    if workload in ("small", "small-async"):
         return "µs/call", 1e6
     if workload == "rss":
         return "MB", 1.0
+    if workload in CHUNKED:
+        return "s", 1.0
     return "ms", 1e3
 
 
@@ -350,6 +415,15 @@ def evaluate(results: Dict[str, Dict[str, Dict[str, Any]]]) -> Dict[str, Dict[st
     """Ratios and target verdicts per workload."""
     verdicts: Dict[str, Dict[str, Any]] = {}
     for workload, cells in results.items():
+        if workload in ASYNC_WORKLOADS:
+            verdicts[workload] = {
+                "ours_async_over_generated_asyncio": _paired(
+                    cells, "ours-async", "generated-asyncio"
+                ),
+                "ours_async_over_httpx": _paired(cells, "ours-async", "httpx"),
+                "ours_async_over_ours": _paired(cells, "ours-async", "ours"),
+            }
+            continue
         base, limit = TARGETS[workload]
         ratio_base = _paired(cells, "ours", base)
         ratio_gen = _paired(cells, "ours", "generated")
@@ -368,29 +442,114 @@ def _mark(ok: Optional[bool]) -> str:
     return "–" if ok is None else ("✓" if ok else "✗")
 
 
+def _cell_text(
+    workload: str, impl: str, cell: Optional[Dict[str, Any]], factor: float, notes: List[str]
+) -> str:
+    """A table cell: the median in the row's unit, or a label pointing at a footnote.
+
+    An implementation that cannot run here gets one note for all its cells; an error gets
+    one per cell. A failure of a generated client is its own ("n/a"), not ours ("ERROR").
+    """
+    if cell is None:
+        return "–"  # the implementation does not run this workload
+    if "unavailable" in cell:
+        note = "{}: not available: {}".format(impl, cell["unavailable"])
+        if note not in notes:
+            notes.append(note)
+        return f"n/a [{notes.index(note) + 1}]"
+    if "error" in cell:
+        notes.append("{}/{}: {}".format(workload, impl, cell["error"]))
+        label = "n/a" if impl in GENERATED else "ERROR"
+        return f"{label} [{len(notes)}]"
+    if "median" in cell:
+        return _fmt(cell["median"] * factor)
+    return "–"
+
+
+def _spread(cells: Dict[str, Dict[str, Any]], impls: Sequence[str]) -> str:
+    """Half the range over rounds, relative to the median, for the noisiest of ``impls``."""
+    spreads = []
+    for impl in impls:
+        samples = cells.get(impl, {}).get("samples", [])
+        if len(samples) > 1 and "error" not in cells[impl]:
+            spreads.append((max(samples) - min(samples)) / statistics.median(samples))
+    return "±%.0f%%" % (50 * max(spreads)) if spreads else "–"
+
+
+def _align(rows: List[List[str]]) -> str:
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells_text = [
+            row[c].ljust(widths[c]) if c < 2 else row[c].rjust(widths[c]) for c in range(len(row))
+        ]
+        lines.append("  ".join(cells_text).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _times(value: Optional[float]) -> str:
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def render_async(
+    results: Dict[str, Dict[str, Dict[str, Any]]],
+    verdicts: Dict[str, Dict[str, Any]],
+    impls: Sequence[str],
+    notes: List[str],
+) -> str:
+    """The async table: ours-async next to generated-asyncio, bare httpx and, for the
+    chunked sends, the sync client's thread pool. Appends its footnotes to ``notes``."""
+    columns = [i for i in ("ours-async", "generated-asyncio", "httpx", "ours") if i in impls]
+    header = ["workload", "unit", *columns, "async/gen", "async/httpx", "async/sync", "spread"]
+    rows = [header]
+    for workload, cells in results.items():
+        if workload not in ASYNC_WORKLOADS:
+            continue
+        unit, factor = _scale(workload)
+        row = [workload, unit]
+        row += [_cell_text(workload, i, cells.get(i), factor, notes) for i in columns]
+        verdict = verdicts[workload]
+        row.append(_times(verdict["ours_async_over_generated_asyncio"]))
+        row.append(_times(verdict["ours_async_over_httpx"]))
+        row.append(_times(verdict["ours_async_over_ours"]))
+        row.append(_spread(cells, ("ours-async", "httpx")))
+        rows.append(row)
+    return _align(rows)
+
+
 def render(
     results: Dict[str, Dict[str, Dict[str, Any]]],
     verdicts: Dict[str, Dict[str, Any]],
     impls: Sequence[str],
 ) -> Tuple[str, List[str]]:
-    """The table as text, and the footnotes explaining every n/a or error cell."""
+    """The tables as text, and the footnotes explaining every n/a or error cell."""
+    notes: List[str] = []
+    tables = []
+    if any(w in WORKLOADS for w in results):
+        tables.append(render_sync(results, verdicts, [i for i in impls if i in SYNC_IMPLS], notes))
+    if any(w in ASYNC_WORKLOADS for w in results):
+        tables.append(render_async(results, verdicts, impls, notes))
+    return "\n\n".join(tables), notes
+
+
+def render_sync(
+    results: Dict[str, Dict[str, Dict[str, Any]]],
+    verdicts: Dict[str, Dict[str, Any]],
+    impls: Sequence[str],
+    notes: List[str],
+) -> str:
+    """The sync table: ours next to raw urllib3 and the generated client, with the targets."""
     header = ["workload", "unit", *list(impls), "ours/raw", "ours/gen", "target", "vs gen"]
     header.append("spread")
     rows = [header]
-    notes: List[str] = []
     for workload, cells in results.items():
+        if workload not in WORKLOADS:
+            continue
         unit, factor = _scale(workload)
         row = [workload, unit]
-        for impl in impls:
-            cell = cells[impl]
-            if "error" in cell:
-                notes.append("{}/{}: {}".format(workload, impl, cell["error"]))
-                label = "n/a" if impl == "generated" else "ERROR"
-                row.append(f"{label} [{len(notes)}]")
-            elif "median" in cell:
-                row.append(_fmt(cell["median"] * factor))
-            else:
-                row.append("–")
+        row += [_cell_text(workload, i, cells.get(i), factor, notes) for i in impls]
         verdict = verdicts[workload]
         for key in ("ours_over_raw", "ours_over_generated"):
             row.append("–" if verdict[key] is None else f"{verdict[key]:.2f}×")
@@ -401,23 +560,9 @@ def render(
             )
         )
         row.append("< gen {}".format(_mark(verdict["beats_generated"])))
-        spreads = []
-        for impl in ("ours", "raw"):
-            samples = cells.get(impl, {}).get("samples", [])
-            if len(samples) > 1 and "error" not in cells[impl]:
-                spreads.append((max(samples) - min(samples)) / statistics.median(samples))
-        row.append("±%.0f%%" % (50 * max(spreads)) if spreads else "–")
+        row.append(_spread(cells, ("ours", "raw")))
         rows.append(row)
-    widths = [max(len(r[c]) for r in rows) for c in range(len(header))]
-    lines = []
-    for n, row in enumerate(rows):
-        cells_text = [
-            row[c].ljust(widths[c]) if c < 2 else row[c].rjust(widths[c]) for c in range(len(row))
-        ]
-        lines.append("  ".join(cells_text).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines), notes
+    return _align(rows)
 
 
 def server_line(
@@ -425,7 +570,7 @@ def server_line(
 ) -> str:
     parts = []
     for workload, costs in server_cost.items():
-        raw = results[workload].get("raw", {}).get("median")
+        raw = results.get(workload, {}).get("raw", {}).get("median")
         if not costs or not raw:
             continue
         cost = statistics.median(costs)
@@ -534,8 +679,20 @@ def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="smoke mode: tiny sizes, few iterations"
     )
-    parser.add_argument("--only", help="comma-separated workloads: " + ",".join(WORKLOADS))
-    parser.add_argument("--impls", default=",".join(IMPLS), help="comma-separated, default all")
+    parser.add_argument(
+        "--async",
+        dest="async_workloads",
+        action="store_true",
+        help="run the async workloads: " + ",".join(ASYNC_WORKLOADS),
+    )
+    parser.add_argument(
+        "--only", help="comma-separated workloads, sync or async: " + ",".join(ALL_WORKLOADS)
+    )
+    parser.add_argument(
+        "--impls",
+        default=",".join(IMPLS),
+        help="comma-separated, default all: " + ",".join(IMPLS),
+    )
     parser.add_argument(
         "--stat",
         choices=("median", "best"),
@@ -546,7 +703,9 @@ def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--size", type=int, help="records/destinations per batch (default 5000)")
     parser.add_argument("--iterations", type=int, help="timed iterations per process")
     parser.add_argument(
-        "--spec", default=str(ROOT / "openapi.yaml"), help="document for `generated`"
+        "--spec",
+        default=str(ROOT / "openapi.yaml"),
+        help="document for `generated` and `generated-asyncio`",
     )
     parser.add_argument(
         "--generated",
@@ -570,31 +729,52 @@ def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parse(argv)
     settings = Settings(args)
-    workloads = [w.strip() for w in args.only.split(",")] if args.only else list(WORKLOADS)
+    if args.only:
+        workloads = [w.strip() for w in args.only.split(",")]
+    else:
+        workloads = list(ASYNC_WORKLOADS if args.async_workloads else WORKLOADS)
     impls = [i.strip() for i in args.impls.split(",")]
-    unknown = [w for w in workloads if w not in WORKLOADS] + [i for i in impls if i not in IMPLS]
+    unknown = [w for w in workloads if w not in ALL_WORKLOADS]
+    unknown += [i for i in impls if i not in IMPLS]
     if unknown:
         print("unknown workload or implementation: {}".format(", ".join(unknown)), file=sys.stderr)
         return 2
+    # Only the implementations that run one of the chosen workloads.
+    impls = [i for i in impls if any(i in RUNS_ON[w] for w in workloads)]
 
     def log(message: str) -> None:
         print("# " + message, file=sys.stderr, flush=True)
 
-    if args.profile and args.profile not in ("import", "rss"):
-        impls = ["ours"]  # a cProfile run is of ours alone
-    gen_path: Optional[Path] = None
-    gen_reason = ""
-    if "generated" in impls:
+    if args.profile:
+        # A cProfile run is of ours alone; the import and rss breakdowns are of the sync ones.
+        impls = ["ours"] if args.profile not in ("import", "rss") else list(SYNC_IMPLS)
+        impls = [i for i in impls if i in args.impls.split(",")]
+    gen_paths: Dict[str, Optional[Path]] = {}
+    gen_reason = ""  # why the sync generated client is left out: its column goes
+    unavailable: Dict[str, str] = {}  # why the async one cannot run: its column says so
+    for impl, library in GENERATED.items():
+        if impl not in impls:
+            continue
         if args.generated == "never":
-            gen_reason = "left out (--generated never)"
+            path, reason = None, "left out (--generated never)"
         else:
-            log(f"preparing the generated client from {args.spec}")
-            gen_path, gen_reason = generated.ensure(Path(args.spec), args.generated == "auto")
-        if gen_path is None:
-            impls.remove("generated")
+            log(f"preparing the generated {library} client from {args.spec}")
+            path, reason = generated.ensure(
+                Path(args.spec), args.generated == "auto", library=library
+            )
+        gen_paths[impl] = path
+        if path is None and impl == "generated":
+            gen_reason = reason
+            impls.remove(impl)
+        elif path is None:
+            unavailable[impl] = reason
+    gen_path = gen_paths.get("generated")
     load_before = load_average()
-    server = Server(settings.size)
+    servers = {"plain": Server(settings.size)}
     try:
+        if any(w in CHUNKED for w in workloads) and not args.profile:
+            servers["slow"] = Server(1, settings.delay)
+        server = servers["plain"]
         if args.profile == "import":
             for impl in impls:
                 profile_import(impl, gen_path)
@@ -605,14 +785,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.profile:
             profile(settings, args.profile, server, None)
             return 0
-        results, server_cost = benchmark(settings, workloads, impls, gen_path, server, log)
+        results, server_cost = benchmark(
+            settings, workloads, impls, gen_paths, servers, log, unavailable
+        )
     finally:
-        server.stop()
+        for running in servers.values():
+            running.stop()
 
     load_after = load_average()
     verdicts = evaluate(results)
     table, notes = render(results, verdicts, impls)
-    info = machine_info(with_java=gen_path is not None)
+    info = machine_info(with_java=any(path is not None for path in gen_paths.values()))
     out = sys.stdout
     java = f", {info['java']}" if "java" in info else ""
     quick = (
@@ -626,8 +809,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"versions: openapi_client {info['openapi_client']} at {info['commit']},"
         f" urllib3 {info['urllib3']},"
         f" pydantic {info['pydantic']} (core {info['pydantic-core']}),"
-        f" openapi-generator-cli {info['openapi-generator-cli']}{java}\n"
-        f"size: {settings.size} per batch; small: {settings.calls} calls per iteration{quick}\n"
+        f" openapi-generator-cli {info['openapi-generator-cli']}{java}"
+        + (
+            f", httpx {info['httpx']}, aiohttp {info['aiohttp']}"
+            if any(w in ASYNC_WORKLOADS for w in workloads)
+            else ""
+        )
+        + f"\nsize: {settings.size} per batch; small: {settings.calls} calls per iteration"
+        + (
+            f" ({settings.concurrency} in flight for small-async); chunked100k-<n>:"
+            f" {settings.recipients} recipients in chunks of {settings.chunk_size}, the server"
+            f" waiting {settings.delay * 1000:.0f} ms before each answer"
+            if any(w in ASYNC_WORKLOADS for w in workloads)
+            else ""
+        )
+        + f"{quick}\n"
     )
     if load_before is not None and load_after is not None:
         cores = os.cpu_count() or 1
@@ -653,6 +849,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "rounds": settings.rounds,
                 "size": settings.size,
                 "calls": settings.calls,
+                "concurrency": settings.concurrency,
+                "recipients": settings.recipients,
+                "chunk_size": settings.chunk_size,
+                "delay_seconds": settings.delay,
                 "iterations": settings.iterations,
                 "quick": settings.quick,
                 "stat": settings.stat,
@@ -663,10 +863,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             "server_seconds_per_request": server_cost,
             "load_average": {"before": load_before, "after": load_after},
             "generated": {"path": str(gen_path) if gen_path else None, "reason": gen_reason},
+            "generated_asyncio": {
+                "path": str(gen_paths["generated-asyncio"])
+                if gen_paths.get("generated-asyncio")
+                else None,
+                "reason": unavailable.get("generated-asyncio", ""),
+            },
+            "unavailable": {
+                impl: cell["unavailable"]
+                for cells in results.values()
+                for impl, cell in cells.items()
+                if "unavailable" in cell
+            },
         }
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    # A failure of ours, or of a floor it is measured against, fails the run; a generated
+    # client that cannot cope, or an implementation that cannot run here, does not.
     broken = [
-        w for w, cells in results.items() for i in ("ours", "raw") if "error" in cells.get(i, {})
+        w
+        for w, cells in results.items()
+        for i in ("ours", "raw", "ours-async", "httpx")
+        if "error" in cells.get(i, {})
     ]
     return 1 if broken else 0
 

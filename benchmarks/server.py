@@ -10,6 +10,10 @@ It exists so that client-side cost dominates what the benchmark measures:
 * it runs in its own process, so on a multi-core machine it does not compete with the measured
   client for the interpreter lock.
 
+With ``--delay-ms N`` every API answer waits N milliseconds first, in the connection's own
+thread, so requests in flight together wait together: a stand-in for an API that takes its
+time over each batch, for the chunked-send workloads.
+
 Each request is timed from its request line to the end of its response; ``GET /_bench/stats``
 returns the totals (and ``POST /_bench/reset`` clears them) so the benchmark can print how much
 of a round trip the server accounts for.
@@ -81,8 +85,9 @@ class CannedServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address: Tuple[str, int], records: int) -> None:
+    def __init__(self, address: Tuple[str, int], records: int, delay: float = 0.0) -> None:
         self.stats = _Stats()
+        self.delay = delay
         created = _response(201, "Created", data.SEND_RESPONSE)
         self.post_routes: Dict[bytes, Tuple[str, bytes]] = {
             b"/v1/batch/send": ("send", created),
@@ -176,6 +181,8 @@ class _Handler(socketserver.BaseRequestHandler):
             route, response = "unauthorized", server.unauthorized
         else:
             route, response = server.route(method, target)
+        if server.delay:
+            time.sleep(server.delay)
         sock.sendall(response)
         server.stats.add(route, time.perf_counter() - started)
         return not close
@@ -200,9 +207,9 @@ class _Handler(socketserver.BaseRequestHandler):
             self._discard(rfile, view, size + 2)  # the chunk and its CRLF
 
 
-def start(records: int, port: int = 0) -> Tuple[CannedServer, threading.Thread]:
+def start(records: int, port: int = 0, delay: float = 0.0) -> Tuple[CannedServer, threading.Thread]:
     """Start a server on 127.0.0.1 in a background thread (used by tests and ``main``)."""
-    server = CannedServer(("127.0.0.1", port), records)
+    server = CannedServer(("127.0.0.1", port), records, delay)
     thread = threading.Thread(target=server.serve_forever, name="canned-server", daemon=True)
     thread.start()
     return server, thread
@@ -212,8 +219,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0 lets the OS choose")
     parser.add_argument("--records", type=int, default=5000, help="records in GET /v1/batch/{id}")
+    parser.add_argument(
+        "--delay-ms", type=float, default=0.0, help="wait this long before each API answer"
+    )
     args = parser.parse_args(argv)
-    server, _ = start(args.records, args.port)
+    if args.delay_ms < 0:
+        parser.error("--delay-ms must not be negative")
+    server, _ = start(args.records, args.port, args.delay_ms / 1000.0)
     print(f"PORT {server.server_address[1]}", flush=True)
     # The parent closes our stdin to stop us; reading it also ends us if the parent dies.
     with contextlib.suppress(KeyboardInterrupt):
