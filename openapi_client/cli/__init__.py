@@ -7,6 +7,11 @@
     smsworks batch schedule --at 2026-12-01T09:00:00+00:00 --sender Acme --content "Hi" --to ...
     smsworks batch get 3000001
     smsworks batch cancel 3000002
+    smsworks message send --sender Acme --content "Hi" --to 447700900001
+    smsworks message search --status DELIVERED --limit 10
+    smsworks otp send --sender Acme --to 447700900001
+    smsworks otp verify 123456
+    smsworks credits
     smsworks estimate --content "Hi there" --to 447700900001
     smsworks sandbox --port 8025
 
@@ -27,7 +32,7 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from . import batch, estimate, sandbox
+from . import batch, credits, estimate, messages, otp, sandbox
 from ._common import (
     EXIT_API,
     EXIT_INTERRUPTED,
@@ -47,7 +52,7 @@ from ._output import Output
 __all__ = ["SANDBOX_CREDITS", "Output", "UsageError", "build_parser", "main"]
 
 #: The command groups, in the order ``--help`` lists them.
-GROUPS = (batch, estimate, sandbox)
+GROUPS = (batch, messages, otp, credits, estimate, sandbox)
 
 
 def build_parser() -> argparse.ArgumentParser:

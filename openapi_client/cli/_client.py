@@ -60,9 +60,8 @@ def api(args: argparse.Namespace, out: Output, module: str, name: str) -> Iterat
 
     Imported when a command runs, so that ``--help`` loads neither pydantic nor urllib3.
     """
-    group = getattr(importlib.import_module(f"openapi_client.api.{module}"), name)
     with api_client(args, out) as client:
-        yield group(client)
+        yield getattr(importlib.import_module(f"openapi_client.api.{module}"), name)(client)
 
 
 def _check_base_url(url: str, source: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
-from typing import IO, Any, Callable, List, NoReturn, Sequence
+from typing import IO, Any, Callable, List, NoReturn, Sequence, Tuple
 
 PROG = "smsworks"
 EXIT_OK = 0
@@ -274,3 +274,25 @@ def parse_when(value: str, option: str = "--at") -> datetime:
             "zone; add one, e.g. 2026-12-01T09:00:00+00:00 or ...Z"
         )
     return moment
+
+
+# -- key=value pairs -------------------------------------------------------------------------
+
+
+def key_value(text: str) -> Tuple[str, str]:
+    """``--metadata KEY=VALUE``: a non-blank key and any value (``=`` may appear in it)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: give KEY=VALUE, e.g. customer=1234")
+    return key.strip(), value
+
+
+def add_metadata(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--metadata KEY=VALUE``, repeatable."""
+    parser.add_argument(
+        "--metadata",
+        action="append",
+        type=key_value,
+        metavar="KEY=VALUE",
+        help=f"{what}; repeat for several pairs",
+    )

@@ -48,6 +48,9 @@ OPTION_OF_FIELD: Dict[str, Dict[str, str]] = {
         "validity": "--validity",
         "ttl": "--ttl",
         "schedule": "--at",
+        # A single message (``message send|schedule``) is sent under the same name.
+        "destination": "--to",
+        "metadata": "--metadata",
     },
     "message": {
         "sender": "--sender",
@@ -70,6 +73,7 @@ OPTION_OF_FIELD: Dict[str, Dict[str, str]] = {
         "metadata": "--metadata",
     },
     "otp_verify": {"passcode": "passcode"},
+    "passcode": {"passcode": "passcode"},
     "query": {
         "status": "--status",
         "destination": "--to",

@@ -105,7 +105,8 @@ def show_records(out: Output, messages: Sequence[Any]) -> None:
         )
         for message in messages
     ]
-    out.print(table(rows, header=RECORD_HEADER))
+    if rows:
+        out.print(table(rows, header=RECORD_HEADER))
     counts: Dict[str, int] = {}
     for message in messages:
         counts[message.status or "?"] = counts.get(message.status or "?", 0) + 1
@@ -119,6 +120,15 @@ def show_fields(out: Output, data: Dict[str, Any], labels: Sequence[Tuple[str, s
         out.json(data)
         return
     rows: List[Tuple[str, Any]] = [
-        (label, data[key]) for key, label in labels if data.get(key) is not None
+        (label, _human(data[key])) for key, label in labels if data.get(key) is not None
     ]
     out.print(pairs(rows))
+
+
+def _human(value: Any) -> Any:
+    """A number as people write it (``1``, not ``1.0``); a mapping as ``key=value`` pairs."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={item}" for key, item in value.items())
+    return value
