@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
@@ -394,3 +396,42 @@ def test_in_process_otp_and_credits(server: Sandbox, main: Any) -> None:
     code, out, _ = main("credits")
     assert code == 0
     assert out == f"Credits  {server.credits:g}\n"
+
+
+# -- the documentation -----------------------------------------------------------------------
+
+
+CLI_DOC = Path(__file__).resolve().parents[1] / "docs" / "CLI.md"
+
+
+def _documented_commands() -> List[List[str]]:
+    """The words of every ``$ smsworks ...`` line of docs/CLI.md (continuations joined)."""
+    commands, pending = [], ""
+    for line in CLI_DOC.read_text(encoding="utf-8").splitlines():
+        if pending or line.startswith("$ smsworks "):
+            pending += line.rstrip("\\").strip() + " "
+            if not line.endswith("\\"):
+                commands.append(shlex.split(pending)[2:])
+                pending = ""
+    return commands
+
+
+def test_every_command_has_a_section_and_an_example_in_the_docs() -> None:
+    text = CLI_DOC.read_text(encoding="utf-8")
+    examples = [" ".join(words) for words in _documented_commands()]
+    for words, parser in _commands(cli.build_parser()):
+        if not words or parser._subparsers is not None:
+            continue  # only commands that do something
+        assert f"[`{' '.join(words)}`]" in text, words
+        assert any(" ".join(words) in example for example in examples), words
+
+
+@pytest.mark.parametrize(
+    "words", [w for w in _documented_commands() if "--help" not in w], ids=" ".join
+)
+def test_every_documented_command_line_parses(words: List[str]) -> None:
+    try:
+        args = cli.build_parser().parse_args(words)
+    except SystemExit:
+        pytest.fail(f"docs/CLI.md shows a command smsworks refuses: {' '.join(words)}")
+    assert callable(args.handler)
