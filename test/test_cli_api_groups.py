@@ -435,3 +435,29 @@ def test_every_documented_command_line_parses(words: List[str]) -> None:
     except SystemExit:
         pytest.fail(f"docs/CLI.md shows a command smsworks refuses: {' '.join(words)}")
     assert callable(args.handler)
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (["sms_message", "destination"], "--to: "),
+        (["sms_message", "metadata"], "--metadata: "),
+        (["sms_message", "schedule"], "--at: "),
+        (["otp", "destination"], "--to: "),
+        (["otp", "template"], "--template: "),
+        (["otp", "validity"], "--validity: "),
+        (["passcode", "passcode"], "passcode: "),
+        (["query", "limit"], "--limit: "),
+        (["query", "from"], "--from-date: "),
+        (["query", "to"], "--to-date: "),
+        (["query", "destination"], "--to: "),
+        (["query", "unread"], "--unread: "),
+    ],
+)
+def test_sdk_field_paths_of_the_new_bodies_are_said_as_options(path: List[Any], said: str) -> None:
+    from openapi_client import ApiValueError
+    from openapi_client.cli._errors import in_cli_words
+
+    error = ApiValueError("is wrong", path)
+    assert str(error).startswith(".".join(path))  # what the SDK says
+    assert in_cli_words(error, argparse.Namespace()) == f"{said}is wrong"

@@ -55,7 +55,7 @@ def _write_lines(path: str, lines: Sequence[str]) -> Optional[str]:
 class _Leftovers:
     """Writes what a failed chunked send did not (or may not) have sent, one file per kind."""
 
-    def __init__(self, args: argparse.Namespace, messages: Optional[List[Dict[str, Any]]]):
+    def __init__(self, args: argparse.Namespace, messages: Optional[List[Dict[str, Any]]]) -> None:
         self.messages = messages
         self.stem = args.unsent_file or "smsworks-unsent"
         self.extension = ".jsonl" if messages is not None else ".txt"

@@ -1,11 +1,11 @@
-"""What every command shares: exit statuses, usage errors, option types and the global options."""
+"""What every command shares: exit statuses, usage errors, option types, shared options."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import datetime
-from typing import IO, Any, Callable, List, NoReturn, Sequence, Tuple
+from typing import IO, Any, Callable, Dict, List, NoReturn, Sequence, Tuple
 
 PROG = "smsworks"
 EXIT_OK = 0
@@ -274,6 +274,48 @@ def parse_when(value: str, option: str = "--at") -> datetime:
             "zone; add one, e.g. 2026-12-01T09:00:00+00:00 or ...Z"
         )
     return moment
+
+
+# -- message options -------------------------------------------------------------------------
+
+
+def add_at(parser: argparse.ArgumentParser) -> None:
+    """``--at``: when a scheduled send goes out."""
+    parser.add_argument(
+        "--at", required=True, metavar="WHEN", help="ISO 8601 with offset: 2026-12-01T09:00:00Z"
+    )
+
+
+def add_validity_ttl(parser: argparse.ArgumentParser) -> None:
+    """``--validity`` and ``--ttl``, in minutes."""
+    parser.add_argument(
+        "--validity", type=positive_int, metavar="MINUTES", help="1..2880 (default 2880)"
+    )
+    parser.add_argument(
+        "--ttl", type=positive_int, metavar="MINUTES", help="minutes to keep delivery reports"
+    )
+
+
+def add_message_extras(parser: argparse.ArgumentParser) -> None:
+    """``--tag`` and ``--delivery-report-url``."""
+    parser.add_argument("--tag", help="label for reports (up to 280 characters)")
+    parser.add_argument(
+        "--delivery-report-url", metavar="URL", help="where delivery reports are POSTed"
+    )
+
+
+def message_fields(args: argparse.Namespace) -> Dict[str, Any]:
+    """The optional message fields the options gave."""
+    fields: Dict[str, Any] = {}
+    for name, value in (
+        ("tag", args.tag),
+        ("deliveryreporturl", args.delivery_report_url),
+        ("validity", args.validity),
+        ("ttl", args.ttl),
+    ):
+        if value is not None:
+            fields[name] = value
+    return fields
 
 
 # -- key=value pairs -------------------------------------------------------------------------

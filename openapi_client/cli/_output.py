@@ -84,6 +84,14 @@ def credits_text(message: Any) -> str:
     return f"{value:g}" if isinstance(value, (int, float)) else ""
 
 
+#: The answer to a send, as ``Label  value`` lines.
+SENT_LABELS = (
+    ("messageid", "Message"),
+    ("status", "Status"),
+    ("creditsUsed", "Credits used"),
+    ("credits", "Credits left"),
+    ("messageparts", "Parts"),
+)
 #: Columns of a table of message records (``batch get``, ``message get``, the searches).
 RECORD_HEADER = ("MESSAGEID", "DESTINATION", "STATUS", "CREDITS", "FAILURE", "TAG", "MODIFIED")
 

@@ -11,11 +11,14 @@ from ._client import api
 from ._common import (
     EXIT_OK,
     UsageError,
+    add_at,
     add_command,
+    add_message_extras,
     add_recipients,
+    add_validity_ttl,
     finish,
+    message_fields,
     parse_when,
-    positive_int,
     recipients,
     subcommands,
 )
@@ -89,13 +92,6 @@ def register(commands: Any) -> None:
     finish(cancel)
 
 
-def add_at(parser: argparse.ArgumentParser) -> None:
-    """``--at``: when a scheduled send goes out."""
-    parser.add_argument(
-        "--at", required=True, metavar="WHEN", help="ISO 8601 with offset: 2026-12-01T09:00:00Z"
-    )
-
-
 def add_send_options(parser: argparse.ArgumentParser) -> None:
     """The options of one text to many recipients."""
     parser.add_argument("--sender", required=True, help="sender ID: 11 letters/digits or 15 digits")
@@ -106,44 +102,12 @@ def add_send_options(parser: argparse.ArgumentParser) -> None:
     _add_unsent_file(parser)
 
 
-def add_validity_ttl(parser: argparse.ArgumentParser) -> None:
-    """``--validity`` and ``--ttl``, in minutes."""
-    parser.add_argument(
-        "--validity", type=positive_int, metavar="MINUTES", help="1..2880 (default 2880)"
-    )
-    parser.add_argument(
-        "--ttl", type=positive_int, metavar="MINUTES", help="minutes to keep delivery reports"
-    )
-
-
 def _add_unsent_file(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--unsent-file",
         metavar="STEM",
         help="where a failed chunked send lists what was not sent (default: smsworks-unsent)",
     )
-
-
-def add_message_extras(parser: argparse.ArgumentParser) -> None:
-    """``--tag`` and ``--delivery-report-url``."""
-    parser.add_argument("--tag", help="label for reports (up to 280 characters)")
-    parser.add_argument(
-        "--delivery-report-url", metavar="URL", help="where delivery reports are POSTed"
-    )
-
-
-def message_fields(args: argparse.Namespace) -> Dict[str, Any]:
-    """The optional message fields the options gave."""
-    fields: Dict[str, Any] = {}
-    for name, value in (
-        ("tag", args.tag),
-        ("deliveryreporturl", args.delivery_report_url),
-        ("validity", args.validity),
-        ("ttl", args.ttl),
-    ):
-        if value is not None:
-            fields[name] = value
-    return fields
 
 
 def _show_sent(out: Output, batchid: Any, status: Any, recipients: int, **extra: Any) -> None:

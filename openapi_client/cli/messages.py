@@ -9,25 +9,20 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 from ._client import api
 from ._common import (
     EXIT_OK,
+    add_at,
     add_command,
+    add_message_extras,
     add_metadata,
+    add_validity_ttl,
     finish,
+    message_fields,
     number,
     parse_when,
     positive_int,
     subcommands,
 )
-from ._output import Output, pairs, show_fields, show_records
-from .batch import add_at, add_message_extras, add_validity_ttl, message_fields
+from ._output import SENT_LABELS, Output, pairs, show_fields, show_records
 
-#: The answer to a send, as ``Label  value`` lines.
-SENT_LABELS = (
-    ("messageid", "Message"),
-    ("status", "Status"),
-    ("creditsUsed", "Credits used"),
-    ("credits", "Credits left"),
-    ("messageparts", "Parts"),
-)
 #: The searches: action, method of ``MessagesApi``, help.
 SEARCHES = (
     ("search", "messages_post", "find sent and received messages"),

@@ -8,8 +8,7 @@ from typing import Any, Dict, Iterator
 
 from ._client import api
 from ._common import EXIT_API, EXIT_OK, add_command, add_metadata, finish, positive_int, subcommands
-from ._output import Output, show_fields
-from .messages import SENT_LABELS
+from ._output import SENT_LABELS, Output, show_fields
 
 #: A passcode's record, as ``Label  value`` lines.
 RECORD_LABELS = (
