@@ -452,14 +452,14 @@ def test_cli_ctrl_c_in_a_chunked_send_reports_writes_the_rest_and_exits_130(
         source.write_text("\n".join(everyone) + "\n")
         words = ["batch", "send", "--sender", "Acme", "--content", "Hi", "--to-file", str(source)]
         noun, unsent, uncertain = "recipients", "left.txt", "left.uncertain.txt"
-        hint = "to send the rest: smsworks batch send --sender Acme --content Hi --to-file"
+        hint = "batch send --sender Acme --content Hi --to-file"
     else:
         source = tmp_path / "messages.jsonl"
         rows = [json.dumps({"destination": n, "content": f"Hi {n}"}) for n in everyone]
         source.write_text("\n".join(rows) + "\n")
         words = ["batch", "any", str(source), "--sender", "Acme"]
         noun, unsent, uncertain = "messages", "left.jsonl", "left.uncertain.jsonl"
-        hint = f"to send the rest: smsworks batch any {tmp_path / unsent}"
+        hint = f"batch any {tmp_path / unsent}"
     # The first chunk is accepted; the second one's answer is held: Ctrl-C lands in flight.
     accepted = Fault("ok", status=201, body={"batchid": "777", "status": "SCHEDULED"})
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -487,7 +487,8 @@ def test_cli_ctrl_c_in_a_chunked_send_reports_writes_the_rest_and_exits_130(
     assert f"sent: 5000 of 12000 {noun} in 1 batch(es): 777" in err
     assert f"uncertain: 5000 {noun} may or may not have been sent" in err
     assert f"not sent: 2000 {noun}" in err
-    assert hint in err
+    # The rest goes to the same place the stopped run sent to, spelled out.
+    assert f"to send the rest: smsworks --base-url {server.url} {hint}" in err
     left = (tmp_path / unsent).read_text().split("\n")[:-1]
     maybe = (tmp_path / uncertain).read_text().split("\n")[:-1]
     if command == "any":
