@@ -466,6 +466,7 @@ def test_cli_ctrl_c_in_a_chunked_send_reports_writes_the_rest_and_exits_130(
     env.pop("SMSWORKS_TOKEN", None)
     base = [sys.executable, "-m", "openapi_client", "--token", TOKEN]
     with FaultServer("503", script=[accepted, Fault("no_headers", hold=30)]) as server:
+        url = server.url
         proc = subprocess.Popen(
             [*base, "--base-url", server.url, *words, "--unsent-file", str(tmp_path / "left")],
             stderr=subprocess.PIPE,
@@ -487,8 +488,8 @@ def test_cli_ctrl_c_in_a_chunked_send_reports_writes_the_rest_and_exits_130(
     assert f"sent: 5000 of 12000 {noun} in 1 batch(es): 777" in err
     assert f"uncertain: 5000 {noun} may or may not have been sent" in err
     assert f"not sent: 2000 {noun}" in err
-    # The rest goes to the same place the stopped run sent to, spelled out.
-    assert f"to send the rest: smsworks --base-url {server.url} {hint}" in err
+    # The hint sends the rest to the same place the interrupted run sent to.
+    assert f"to send the rest: smsworks --base-url {url} {hint}" in err
     left = (tmp_path / unsent).read_text().split("\n")[:-1]
     maybe = (tmp_path / uncertain).read_text().split("\n")[:-1]
     if command == "any":
