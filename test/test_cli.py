@@ -14,6 +14,8 @@ import pytest
 import urllib3
 
 from openapi_client import cli
+from openapi_client.cli import _common as cli_common
+from openapi_client.cli import _files as cli_files
 from openapi_client.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -521,7 +523,7 @@ def test_csv_problems(tmp_path: Path, text: str, words: str) -> None:
     path = tmp_path / "m.csv"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(cli.UsageError) as caught:
-        cli._read_messages(str(path), None, {"sender": "Acme"})
+        cli_files.read_messages(str(path), None, {"sender": "Acme"})
     assert words in str(caught.value)
 
 
@@ -532,7 +534,7 @@ def test_csv_conversions(tmp_path: Path) -> None:
         "447700900001,Hi,60,yes,a@example.com; b@example.com\n",
         encoding="utf-8",
     )
-    messages, lines = cli._read_messages(str(path), None, {"sender": "Acme", "tag": None})
+    messages, lines = cli_files.read_messages(str(path), None, {"sender": "Acme", "tag": None})
     assert messages == [
         {
             "destination": "447700900001",
@@ -550,15 +552,15 @@ def test_json_lines_problems(tmp_path: Path) -> None:
     path = tmp_path / "m.txt"  # no telling extension: detected from the first character
     path.write_text('{"destination": "447700900001", "content": "Hi"}\n[1]\n', encoding="utf-8")
     with pytest.raises(cli.UsageError, match=r"m\.txt line 2: each line must be a JSON object"):
-        cli._read_messages(str(path), None, {"sender": "Acme"})
+        cli_files.read_messages(str(path), None, {"sender": "Acme"})
 
 
 def test_when_parsing() -> None:
-    assert cli._parse_when("2026-12-01T09:00:00Z").isoformat() == "2026-12-01T09:00:00+00:00"
-    moment = cli._parse_when("Tue Dec 01 2026 09:00:00 GMT+0100 (BST)")
+    assert cli_common.parse_when("2026-12-01T09:00:00Z").isoformat() == "2026-12-01T09:00:00+00:00"
+    moment = cli_common.parse_when("Tue Dec 01 2026 09:00:00 GMT+0100 (BST)")
     assert moment.isoformat() == "2026-12-01T09:00:00+01:00"
     with pytest.raises(cli.UsageError, match="not a date"):
-        cli._parse_when("next tuesday")
+        cli_common.parse_when("next tuesday")
 
 
 def test_main_returns_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
