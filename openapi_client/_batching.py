@@ -646,7 +646,9 @@ class SendPlan:
         self._payload = payload
         self._size = size
         self._first = first
-        self._lock = threading.Lock()
+        # Reentrant: the calling thread must get the report even if an interrupt left the
+        # lock taken in a method it was running.
+        self._lock = threading.RLock()
         self._offset = 0  # todo[:offset] was handed out
         self._handed = 0  # chunks handed out
         self._in_flight: Dict[int, ChunkResult] = {}
@@ -838,11 +840,13 @@ def _plan(
         )
         done = [*resume.chunks, *resume.uncertain_chunks]
         first = max((chunk.index for chunk in done), default=-1) + 1
+    plan = SendPlan(report, list(report.unsent_indices), destinations, payload, size, first,
+                    max_in_flight)  # fmt: skip
+    if resume is not None:
         # The last check, and the only one with a lasting effect: from here the old report is
         # spent (in this process, and on disk when it was loaded from a file).
         _claim(resume)
-    todo = list(report.unsent_indices)
-    return SendPlan(report, todo, destinations, payload, size, first, max_in_flight)
+    return plan
 
 
 # -- the loops ------------------------------------------------------------------------------
@@ -855,10 +859,10 @@ def _run(
     call_kwargs: Dict[str, Any],
 ) -> ChunkedSendReport:
     """Drive ``plan`` one chunk after another in the calling thread (or through a pool)."""
-    if plan.max_in_flight > 1:
-        return _run_threads(plan, send, progress, call_kwargs)
-    seen = 0
     try:
+        if plan.max_in_flight > 1:
+            return _run_threads(plan, send, progress, call_kwargs)
+        seen = 0
         while True:
             chunk = plan.next_chunk()
             if chunk is None:
@@ -909,9 +913,9 @@ def _run_threads(
             return
         plan.succeeded(chunk, answer)
 
-    pool = ThreadPoolExecutor(plan.max_in_flight, thread_name_prefix="smsworks-chunk")
     settled = False
     seen = 0
+    pool = ThreadPoolExecutor(plan.max_in_flight, thread_name_prefix="smsworks-chunk")
     try:
         running: Set[Future[None]] = set()
         while True:
@@ -929,11 +933,6 @@ def _run_threads(
                     progress(info)
         settled = True
         return plan.finish()
-    except ChunkedSendError:
-        raise
-    except BaseException as exc:
-        _attach(exc, plan.interrupted(exc))
-        raise
     finally:
         pool.shutdown(wait=settled, cancel_futures=True)
 
