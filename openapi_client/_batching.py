@@ -102,8 +102,10 @@ class ChunkResult:
 
     Attributes:
         index: the chunk's number in the whole send, from 0; a resumed send goes on counting.
-            Only chunks kept in the report are numbered: a refused chunk, or one handed back
-            by ``assume_uncertain_unsent()``, leaves its number to the next one sent.
+            With one chunk in flight, only chunks kept in the report are numbered: a refused
+            chunk, or one handed back by ``assume_uncertain_unsent()``, leaves its number to
+            the next one sent. With more, chunks are numbered as they start, so a chunk
+            refused while later ones were in flight leaves a gap.
         batchid: the id the API gave the batch; ``None`` when the outcome is unknown, or when
             the API accepted the batch but its answer could not be read.
         status: the API's status for the batch (e.g. ``"SCHEDULED"``); ``None`` when unknown.
