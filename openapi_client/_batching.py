@@ -6,7 +6,9 @@ request and has no idempotency key. ``send_many`` and ``any_many`` (exposed as
 
 1. check and normalise *everything* first, so a bad number at position 9,000 is refused before
    the first batch goes out;
-2. send the chunks in order and stop at the first failure;
+2. send the chunks in order and stop at the first failure (with ``max_in_flight`` above 1,
+   several at once: no new chunk starts after a failure, and those already in flight finish
+   and are accounted for);
 3. account for every recipient in a ``ChunkedSendReport``: sent (with the batch ids), not sent,
    or uncertain (the request may have reached the API: a read timeout, a dropped connection,
    a 5xx after sending);
@@ -16,8 +18,10 @@ request and has no idempotency key. ``send_many`` and ``any_many`` (exposed as
 
 Whatever stops the loop (a failed chunk, Ctrl-C, a failing ``progress`` callback), the report
 leaves with the exception: a chunk counts as uncertain from before its request can go out until
-its answer is read. A report is resumed at most once, whichever copy of it is given (pickled,
-or saved with ``ChunkedSendReport.save`` and loaded, by any number of processes).
+its answer is read. The bookkeeping lives in ``SendPlan``, which does no I/O, so the sequential
+loop, the thread pool and an ``asyncio`` loop all drive the same code. A report is resumed at
+most once, whichever copy of it is given (pickled, or saved with ``ChunkedSendReport.save``
+and loaded, by any number of processes).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from typing import (
     NamedTuple,
     Optional,
     Sequence,
+    Set,
     Tuple,
     Union,
 )
@@ -56,6 +61,8 @@ from .exceptions import (
 from .models import BatchMessage, Message
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .api.batch_messages_api import BatchMessagesApi
     from .configuration import Configuration
 
@@ -65,7 +72,10 @@ __all__ = [
     "ChunkedSendReport",
     "ProgressInfo",
     "ReportAlreadyResumedError",
+    "SendPlan",
     "any_many",
+    "plan_any_many",
+    "plan_send_many",
     "send_many",
 ]
 
@@ -92,8 +102,10 @@ class ChunkResult:
 
     Attributes:
         index: the chunk's number in the whole send, from 0; a resumed send goes on counting.
-            Only chunks kept in the report are numbered: a refused chunk, or one handed back
-            by ``assume_uncertain_unsent()``, leaves its number to the next one sent.
+            With one chunk in flight, only chunks kept in the report are numbered: a refused
+            chunk, or one handed back by ``assume_uncertain_unsent()``, leaves its number to
+            the next one sent. With more, chunks are numbered as they start, so a chunk
+            refused while later ones were in flight leaves a gap.
         batchid: the id the API gave the batch; ``None`` when the outcome is unknown, or when
             the API accepted the batch but its answer could not be read.
         status: the API's status for the batch (e.g. ``"SCHEDULED"``); ``None`` when unknown.
@@ -436,9 +448,13 @@ def send_many(
     *,
     resume: Optional[ChunkedSendReport] = None,
     progress: Optional[Callable[[ProgressInfo], None]] = None,
+    max_in_flight: int = 1,
     **call_kwargs: Any,
 ) -> ChunkedSendReport:
     """Send one text to any number of recipients, ``chunk_size`` per ``/batch/send`` request.
+
+    With ``max_in_flight`` above 1, up to that many requests are in flight at once, each in a
+    thread of a pool the call owns; ``progress`` is still called from the calling thread.
 
     Raises:
         ApiValueError, ApiTypeError: the message or a recipient is refused (nothing was sent),
@@ -446,9 +462,25 @@ def send_many(
         ChunkedSendError: a chunk failed; ``.report`` tells what was sent, what was not and
             what may have been.
     """
+    plan = plan_send_many(api, sms_message, chunk_size, resume, max_in_flight)
+    return _run(plan, api.batch_send_post, progress, call_kwargs)
+
+
+def plan_send_many(
+    api: Any,
+    sms_message: Union[BatchMessage, Dict[str, Any]],
+    chunk_size: int,
+    resume: Optional[ChunkedSendReport],
+    max_in_flight: int,
+) -> SendPlan:
+    """Check everything ``send_many`` is given and plan its chunks (nothing is sent).
+
+    ``api`` is any object with an ``api_client.configuration`` (sync or async).
+    """
     config = _configuration(api)
     msg: BatchMessage = _as_model(BatchMessage, sms_message, "sms_message")
     size = _chunk_size(chunk_size, config)
+    in_flight = _max_in_flight(max_in_flight, config)
     checked, kept = _validation.check_batch(msg, config, limit=None)
     if not checked.destinations:
         raise ApiValueError("must hold at least one recipient", ["sms_message", "destinations"])
@@ -462,19 +494,17 @@ def send_many(
     def payload(indices: Sequence[int]) -> BatchMessage:
         return template.model_copy(update={"destinations": [destinations[i] for i in indices]})
 
-    return _run(
+    return _plan(
         SEND,
-        api.batch_send_post,
-        payload,
         destinations,
         positions,
         len(msg.destinations),
         content_key,
         recipients_key,
+        payload,
         size,
+        in_flight,
         resume,
-        progress,
-        call_kwargs,
     )
 
 
@@ -485,9 +515,12 @@ def any_many(
     *,
     resume: Optional[ChunkedSendReport] = None,
     progress: Optional[Callable[[ProgressInfo], None]] = None,
+    max_in_flight: int = 1,
     **call_kwargs: Any,
 ) -> ChunkedSendReport:
     """Send any number of messages, ``chunk_size`` per ``/batch/any`` request.
+
+    ``max_in_flight`` works as for ``send_many``.
 
     Raises:
         ApiValueError, ApiTypeError: a message is refused (nothing was sent), or ``resume`` is
@@ -495,6 +528,18 @@ def any_many(
         ChunkedSendError: a chunk failed; ``.report`` tells what was sent, what was not and
             what may have been.
     """
+    plan = plan_any_many(api, messages, chunk_size, resume, max_in_flight)
+    return _run(plan, api.batch_any_post, progress, call_kwargs)
+
+
+def plan_any_many(
+    api: Any,
+    messages: Sequence[Union[Message, Dict[str, Any]]],
+    chunk_size: int,
+    resume: Optional[ChunkedSendReport],
+    max_in_flight: int,
+) -> SendPlan:
+    """Check everything ``any_many`` is given and plan its chunks (nothing is sent)."""
     from .api_client import _validation_error, adapter_for
 
     config = _configuration(api)
@@ -505,6 +550,7 @@ def any_many(
     except ValidationError as exc:
         raise _validation_error(exc, "messages") from None
     size = _chunk_size(chunk_size, config)
+    in_flight = _max_in_flight(max_in_flight, config)
     if not models:
         raise ApiValueError("must hold at least one message", ["messages"])
     checked, kept = _validation.check_message_list(models, config, limit=None)
@@ -521,39 +567,252 @@ def any_many(
     def payload(indices: Sequence[int]) -> List[Message]:
         return [by_position[i] for i in indices]
 
-    return _run(
+    return _plan(
         ANY,
-        api.batch_any_post,
-        payload,
         destinations,
         positions,
         len(models),
         content_key,
         content_key,
+        payload,
         size,
+        in_flight,
         resume,
-        progress,
-        call_kwargs,
     )
 
 
-# -- the loop -------------------------------------------------------------------------------
+# -- the bookkeeping ------------------------------------------------------------------------
+
+#: The most chunks one call may have in flight at once.
+MAX_IN_FLIGHT = 32
 
 
-def _run(
+class SendPlan:
+    """The bookkeeping of one chunked send, apart from any I/O.
+
+    A plan is made from the checked input, or from the report being resumed (see
+    ``plan_send_many`` / ``plan_any_many``). It cuts the recipients still to send into chunks,
+    hands them out one at a time, records what became of each, and writes the
+    ``ChunkedSendReport``. It sends nothing and waits for nothing, so any loop can drive it:
+    ``_run`` (one chunk after another, in the calling thread), ``_run_threads`` (a thread
+    pool), or an ``asyncio`` loop with one task per chunk. A driver does exactly this::
+
+        while there is room for another request and (chunk := plan.next_chunk()) is not None:
+            start sending plan.body(chunk); when it ends:
+                plan.succeeded(chunk, answer)   or   plan.failed(chunk, exc)
+            after each success, pass plan.progress_since(seen) on to the progress callback
+        once nothing is in flight: return plan.finish()  (raises ChunkedSendError on a failure)
+        on anything else that stops the driver (Ctrl-C, CancelledError, a progress callback
+        that raises): attach plan.interrupted(exc) to the exception as ``.report`` and re-raise
+
+    Its rules, which keep the report exact whatever order the chunks finish in:
+
+    * ``next_chunk`` counts a chunk as in flight (uncertain) *before* returning it, so no
+      request can leave unaccounted for. It returns ``None`` when everything was handed out,
+      after the first failure (no new chunk starts once one failed) and after ``finish`` or
+      ``interrupted``.
+    * ``succeeded`` files the chunk as sent with the batch id of ``answer``; ``failed`` files
+      it as sent (a 2xx whose body was unreadable), uncertain (the outcome is unknown) or
+      unsent (a refusal, or a failure before the request left). The first failure is the one
+      ``finish`` raises with.
+    * ``interrupted`` freezes the plan: whatever was in flight stays uncertain, even if its
+      answer arrives later (a thread still blocked in a request when Ctrl-C came, a task
+      cancelled after the server answered). Calls after the freeze change nothing.
+    * In the report, the chunks of this run are in the order of their indices, which follow
+      the input positions, whatever order they finished in.
+
+    Every method takes the plan's lock, so threads may report outcomes while the calling
+    thread hands out chunks. An interrupt landing in the middle of a method (a signal handler
+    runs between any two bytecodes of the main thread) can leave a chunk both in flight and
+    sent, or handed out before the cursor moved on: ``report`` reads that as sent, and never
+    counts a position that was handed out as unsent while its chunk is in flight.
+    """
+
+    def __init__(
+        self,
+        report: ChunkedSendReport,
+        todo: List[int],
+        destinations: Dict[int, str],
+        payload: Callable[[Sequence[int]], Any],
+        size: int,
+        first: int,
+        max_in_flight: int,
+    ) -> None:
+        self.max_in_flight = max_in_flight
+        self.chunks_total = (len(todo) + size - 1) // size
+        self._report = report
+        self._earlier_sent = list(report.chunks)
+        self._earlier_uncertain = list(report.uncertain_chunks)
+        self._todo = todo
+        self._destinations = destinations
+        self._payload = payload
+        self._size = size
+        self._first = first
+        # Reentrant: the calling thread must get the report even if an interrupt left the
+        # lock taken in a method it was running.
+        self._lock = threading.RLock()
+        self._offset = 0  # todo[:offset] was handed out
+        self._handed = 0  # chunks handed out
+        self._in_flight: Dict[int, ChunkResult] = {}
+        self._sent: Dict[int, ChunkResult] = {}
+        self._progress: List[ProgressInfo] = []
+        self._recipients_done = 0
+        self._cause: Optional[BaseException] = None
+        self._error: Optional[str] = None
+        self._other_failures = 0
+        self._frozen = False
+
+    @property
+    def operation(self) -> str:
+        """``"batch_send"`` or ``"batch_any"``: which operation sends ``body(chunk)``."""
+        return self._report.operation
+
+    @property
+    def in_flight(self) -> int:
+        """How many chunks were handed out and have no recorded outcome yet."""
+        with self._lock:
+            return len(self._in_flight)
+
+    def next_chunk(self) -> Optional[ChunkResult]:
+        """The next chunk to send, already counted as in flight; ``None`` when none may start."""
+        with self._lock:
+            if self._frozen or self._cause is not None or self._offset >= len(self._todo):
+                return None
+            piece = self._todo[self._offset : self._offset + self._size]
+            chunk = ChunkResult(
+                index=self._first + self._handed,
+                batchid=None,
+                status=None,
+                destinations=tuple(self._destinations[i] for i in piece),
+                indices=tuple(piece),
+            )
+            self._in_flight[chunk.index] = chunk
+            self._handed += 1
+            self._offset += len(piece)
+            return chunk
+
+    def body(self, chunk: ChunkResult) -> Any:
+        """The request body for ``chunk`` (a ``BatchMessage`` or a list of ``Message``)."""
+        return self._payload(chunk.indices)
+
+    def succeeded(self, chunk: ChunkResult, answer: Any) -> None:
+        """``chunk``'s request was answered with ``answer`` (its ``batchid`` and ``status``)."""
+        done = dataclasses.replace(
+            chunk,
+            batchid=_text(getattr(answer, "batchid", None)),
+            status=_text(getattr(answer, "status", None)),
+        )
+        with self._lock:
+            if self._frozen or chunk.index not in self._in_flight:
+                return
+            self._sent[chunk.index] = done
+            del self._in_flight[chunk.index]
+            self._recipients_done += len(chunk)
+            self._progress.append(
+                ProgressInfo(
+                    len(self._progress) + 1,
+                    self.chunks_total,
+                    self._recipients_done,
+                    len(self._todo),
+                )
+            )
+
+    def failed(self, chunk: ChunkResult, exc: BaseException) -> None:
+        """``chunk``'s request ended in ``exc``: file the chunk where ``exc`` says it belongs."""
+        what = chunk.describe()
+        with self._lock:
+            if self._frozen or chunk.index not in self._in_flight:
+                return
+            if (
+                isinstance(exc, ApiResponseError)
+                and exc.status is not None
+                and 200 <= exc.status < 300
+            ):
+                # The API said yes (2xx) but its answer could not be read: the batch went out,
+                # with an id we do not know. Counting it as sent keeps it from going out twice.
+                error = f"{what} was accepted but its answer was unreadable: {_explain(exc)}"
+                self._sent[chunk.index] = chunk
+                del self._in_flight[chunk.index]
+            elif isinstance(exc, SendOutcomeUnknownError) or not isinstance(
+                exc, (ApiException, ApiValueError, ApiTypeError)
+            ):
+                # The request may have reached the API (timeout after sending, dropped
+                # connection, 5xx, an unexpected failure mid-request): never send these again
+                # without the caller's word. The chunk stays in flight, which is uncertain.
+                error = f"{what}: outcome unknown: {_explain(exc)}"
+            else:
+                # A refusal (402, 400, 401, ...), a connection that never opened, or a value
+                # refused before sending: nothing of this chunk went out.
+                error = f"{what} was not sent: {_explain(exc)}"
+                del self._in_flight[chunk.index]
+            if self._cause is None:
+                self._cause, self._error = exc, error
+            else:
+                self._other_failures += 1
+
+    def progress_since(self, seen: int) -> List[ProgressInfo]:
+        """The progress of every chunk accepted after the first ``seen``, in order."""
+        with self._lock:
+            return self._progress[seen:]
+
+    def interrupted(self, exc: BaseException) -> ChunkedSendReport:
+        """The driver stopped on ``exc``: freeze the plan and return its report."""
+        with self._lock:
+            self._frozen = True
+            report = self._write()
+            if report.error is None:
+                report.error = f"interrupted by {_explain(exc)}"
+            return report
+
+    def finish(self) -> ChunkedSendReport:
+        """The report of a driver that ran to its end; ``ChunkedSendError`` after a failure."""
+        with self._lock:
+            self._frozen = True
+            report = self._write()
+            cause = self._cause
+        if cause is not None:
+            raise ChunkedSendError(report, cause) from cause
+        return report
+
+    def report(self) -> ChunkedSendReport:
+        """The report as things stand (chunks in flight count as uncertain)."""
+        with self._lock:
+            return self._write()
+
+    def _write(self) -> ChunkedSendReport:
+        """Bring the report's lists up to date (the lock is held)."""
+        sent = dict(self._sent)
+        uncertain = {i: c for i, c in self._in_flight.items() if i not in sent}
+        claimed = {i for c in (*sent.values(), *uncertain.values()) for i in c.indices}
+        report = self._report
+        report.chunks = [*self._earlier_sent, *(sent[i] for i in sorted(sent))]
+        report.uncertain_chunks = [
+            *self._earlier_uncertain,
+            *(uncertain[i] for i in sorted(uncertain)),
+        ]
+        report.unsent_indices = [i for i in self._todo if i not in claimed]
+        if self._error is not None:
+            more = self._other_failures
+            report.error = self._error + (
+                f" (and {more} more chunk{'s' if more > 1 else ''} in flight failed)"
+                if more
+                else ""
+            )
+        return report
+
+
+def _plan(
     operation: str,
-    send: Callable[..., Any],
-    payload: Callable[[Sequence[int]], Any],
     destinations: Dict[int, str],
     positions: List[int],
     given: int,
     content_key: str,
     recipients_key: str,
+    payload: Callable[[Sequence[int]], Any],
     size: int,
+    max_in_flight: int,
     resume: Optional[ChunkedSendReport],
-    progress: Optional[Callable[[ProgressInfo], None]],
-    call_kwargs: Dict[str, Any],
-) -> ChunkedSendReport:
+) -> SendPlan:
     kept = set(positions)
     dropped = [i for i in range(given) if i not in kept] if len(kept) != given else []
     if resume is None:
@@ -583,102 +842,106 @@ def _run(
         )
         done = [*resume.chunks, *resume.uncertain_chunks]
         first = max((chunk.index for chunk in done), default=-1) + 1
+    plan = SendPlan(report, list(report.unsent_indices), destinations, payload, size, first,
+                    max_in_flight)  # fmt: skip
+    if resume is not None:
         # The last check, and the only one with a lasting effect: from here the old report is
         # spent (in this process, and on disk when it was loaded from a file).
         _claim(resume)
+    return plan
 
-    todo = report.unsent_indices
-    chunks_total = (len(todo) + size - 1) // size
-    # todo[:offset] went out in accepted chunks. A chunk joins report.uncertain_chunks BEFORE
-    # its request can leave, and moves to report.chunks once its answer is read: whatever
-    # interrupts the loop (Ctrl-C included) finds every recipient the API may have received
-    # under sent or uncertain. report.unsent_indices is brought up to date only where the
-    # report leaves this function: slicing the rest after every chunk would cost
-    # O(n^2 / chunk_size) for a million recipients.
-    offset = 0
+
+# -- the loops ------------------------------------------------------------------------------
+
+
+def _run(
+    plan: SendPlan,
+    send: Callable[..., Any],
+    progress: Optional[Callable[[ProgressInfo], None]],
+    call_kwargs: Dict[str, Any],
+) -> ChunkedSendReport:
+    """Drive ``plan`` one chunk after another in the calling thread (or through a pool)."""
     try:
-        for number in range(chunks_total):
-            piece = todo[offset : offset + size]
-            body = payload(piece)
-            chunk = ChunkResult(
-                index=first + number,
-                batchid=None,
-                status=None,
-                destinations=tuple(destinations[i] for i in piece),
-                indices=tuple(piece),
-            )
-            report.uncertain_chunks.append(chunk)
+        if plan.max_in_flight > 1:
+            return _run_threads(plan, send, progress, call_kwargs)
+        seen = 0
+        while True:
+            chunk = plan.next_chunk()
+            if chunk is None:
+                break
             try:
-                answer = send(body, **call_kwargs)
+                answer = send(plan.body(chunk), **call_kwargs)
             except Exception as exc:
-                _record_failure(report, chunk, exc)
-                _settle(report, todo, offset, first)
-                raise ChunkedSendError(report, exc) from exc
-            report.chunks.append(
-                dataclasses.replace(
-                    chunk,
-                    batchid=_text(getattr(answer, "batchid", None)),
-                    status=_text(getattr(answer, "status", None)),
-                )
-            )
-            report.uncertain_chunks.pop()
-            offset += len(piece)
+                plan.failed(chunk, exc)
+                continue
+            plan.succeeded(chunk, answer)
             if progress is not None:
-                progress(ProgressInfo(number + 1, chunks_total, offset, len(todo)))
-        report.unsent_indices = todo[offset:]
-        return report
+                for info in plan.progress_since(seen):
+                    seen += 1
+                    progress(info)
+        return plan.finish()
     except ChunkedSendError:
         raise
     except BaseException as exc:
         # Ctrl-C, SystemExit, a failing progress callback...: they go on as they are, with
         # the report attached for whoever catches them.
-        _settle(report, todo, offset, first)
-        if report.error is None:
-            report.error = f"interrupted by {_explain(exc)}"
-        with contextlib.suppress(AttributeError, TypeError):
-            exc.report = report  # type: ignore[attr-defined]
+        _attach(exc, plan.interrupted(exc))
         raise
 
 
-def _settle(report: ChunkedSendReport, todo: List[int], offset: int, first: int) -> None:
-    """Bring the report's lists into line after the loop stopped anywhere.
+def _run_threads(
+    plan: SendPlan,
+    send: Callable[..., Any],
+    progress: Optional[Callable[[ProgressInfo], None]],
+    call_kwargs: Dict[str, Any],
+) -> ChunkedSendReport:
+    """Drive ``plan`` with up to ``plan.max_in_flight`` chunks in flight, one thread each.
 
-    An interrupt can land between any two steps: a chunk may then sit in both lists (moved to
-    ``chunks`` but not yet taken off ``uncertain_chunks``), or be accounted for although
-    ``offset`` has not moved past it yet.
+    The calling thread hands out the chunks, waits, and calls ``progress``; the pool's threads
+    only send and record the outcome. On a failure no new chunk starts, and the ones in flight
+    are waited for (each is bounded by the request timeout) before ``ChunkedSendError``
+    leaves. On an interrupt nothing is waited for: a thread still in a request finishes it on
+    its own, and its chunk stays uncertain in the report.
     """
-    sent = {chunk.index for chunk in report.chunks}
-    report.uncertain_chunks = [c for c in report.uncertain_chunks if c.index not in sent]
-    claimed = {
-        i
-        for chunk in (*report.chunks, *report.uncertain_chunks)
-        if chunk.index >= first
-        for i in chunk.indices
-    }
-    report.unsent_indices = [i for i in todo[offset:] if i not in claimed]
+
+    # Imported here: a send with one chunk in flight (the default) does not need it.
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    def work(chunk: ChunkResult) -> None:
+        try:
+            answer = send(plan.body(chunk), **call_kwargs)
+        except BaseException as exc:  # recorded here; the calling thread raises for it
+            plan.failed(chunk, exc)
+            return
+        plan.succeeded(chunk, answer)
+
+    settled = False
+    seen = 0
+    pool = ThreadPoolExecutor(plan.max_in_flight, thread_name_prefix="smsworks-chunk")
+    try:
+        running: Set[Future[None]] = set()
+        while True:
+            while len(running) < plan.max_in_flight:
+                chunk = plan.next_chunk()
+                if chunk is None:
+                    break
+                running.add(pool.submit(work, chunk))
+            if not running:
+                break
+            _, running = wait(running, return_when=FIRST_COMPLETED)
+            if progress is not None:
+                for info in plan.progress_since(seen):
+                    seen += 1
+                    progress(info)
+        settled = True
+        return plan.finish()
+    finally:
+        pool.shutdown(wait=settled, cancel_futures=True)
 
 
-def _record_failure(report: ChunkedSendReport, chunk: ChunkResult, exc: BaseException) -> None:
-    """Move ``chunk`` (in flight, so counted uncertain) where ``exc`` says it belongs."""
-    what = chunk.describe()
-    if isinstance(exc, ApiResponseError) and exc.status is not None and 200 <= exc.status < 300:
-        # The API said yes (2xx) but its answer could not be read: the batch went out, with
-        # an id we do not know. Counting it as sent is what keeps it from going out twice.
-        report.error = f"{what} was accepted but its answer was unreadable: {_explain(exc)}"
-        report.chunks.append(chunk)
-        report.uncertain_chunks.pop()
-    elif isinstance(exc, SendOutcomeUnknownError) or not isinstance(
-        exc, (ApiException, ApiValueError, ApiTypeError)
-    ):
-        # The request may have reached the API (timeout after sending, dropped connection,
-        # 5xx, an unexpected failure mid-request): never send these again without the
-        # caller's word. The chunk stays where it is.
-        report.error = f"{what}: outcome unknown: {_explain(exc)}"
-    else:
-        # A refusal (402, 400, 401, ...), a connection that never opened, or a value refused
-        # before sending: nothing of this chunk went out, and _settle counts it as not sent.
-        report.error = f"{what} was not sent: {_explain(exc)}"
-        report.uncertain_chunks.pop()
+def _attach(exc: BaseException, report: ChunkedSendReport) -> None:
+    with contextlib.suppress(AttributeError, TypeError):
+        exc.report = report  # type: ignore[attr-defined]
 
 
 def _explain(exc: BaseException) -> str:
@@ -830,6 +1093,24 @@ def _chunk_size(chunk_size: Any, config: Configuration) -> int:
             ["chunk_size"],
         )
     return chunk_size
+
+
+def _max_in_flight(max_in_flight: Any, config: Configuration) -> int:
+    if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int):
+        raise ApiValueError(
+            f"must be an int, not {type(max_in_flight).__name__}", ["max_in_flight"]
+        )
+    if not 1 <= max_in_flight <= MAX_IN_FLIGHT:
+        raise ApiValueError(f"must be 1..{MAX_IN_FLIGHT}, not {max_in_flight}", ["max_in_flight"])
+    pool = getattr(config, "connection_pool_maxsize", None)
+    if isinstance(pool, int) and max_in_flight > pool:
+        raise ApiValueError(
+            f"is {max_in_flight}, above Configuration.connection_pool_maxsize ({pool}): each "
+            "chunk in flight needs its own connection; raise the pool size or lower "
+            "max_in_flight",
+            ["max_in_flight"],
+        )
+    return max_in_flight
 
 
 def _digest(text: str) -> str:

@@ -259,6 +259,7 @@ class BatchMessagesApi:
         *,
         resume: Optional[ChunkedSendReport] = None,
         progress: Optional[Callable[[ProgressInfo], None]] = None,
+        max_in_flight: int = 1,
         **options: Unpack[RequestOptions],
     ) -> ChunkedSendReport:
         """Send one text to any number of recipients, in batches of at most ``chunk_size``.
@@ -266,11 +267,15 @@ class BatchMessagesApi:
         Everything is checked before the first batch goes out. Batches go out in order; on a
         failure, sending stops and ``ChunkedSendError`` carries the report of what was sent,
         what was not, and what may have been. Pass that report back as ``resume`` to send only
-        the rest: no recipient is ever sent twice by this method.
+        the rest: no recipient is ever sent twice by this method. ``max_in_flight`` (1 to 32)
+        sends up to that many batches at once, each from a thread of a pool this call owns.
         """
         from .._batching import send_many
 
-        return send_many(self, sms_message, chunk_size, resume=resume, progress=progress, **options)
+        return send_many(
+            self, sms_message, chunk_size, resume=resume, progress=progress,
+            max_in_flight=max_in_flight, **options,
+        )  # fmt: skip
 
     def batch_any_many(
         self,
@@ -279,6 +284,7 @@ class BatchMessagesApi:
         *,
         resume: Optional[ChunkedSendReport] = None,
         progress: Optional[Callable[[ProgressInfo], None]] = None,
+        max_in_flight: int = 1,
         **options: Unpack[RequestOptions],
     ) -> ChunkedSendReport:
         """Send any number of different texts, in batches of at most ``chunk_size``.
@@ -287,4 +293,7 @@ class BatchMessagesApi:
         """
         from .._batching import any_many
 
-        return any_many(self, messages, chunk_size, resume=resume, progress=progress, **options)
+        return any_many(
+            self, messages, chunk_size, resume=resume, progress=progress,
+            max_in_flight=max_in_flight, **options,
+        )  # fmt: skip
