@@ -425,3 +425,25 @@ def test_help_loads_neither_pydantic_nor_urllib3() -> None:
     assert "openapi_client" in imported  # the import log is really there
     assert "pydantic" not in imported
     assert "urllib3" not in imported
+
+
+# -- several chunks at once ----------------------------------------------------------------------
+
+
+def test_in_flight_sends_every_chunk_once(tmp_path: Path) -> None:
+    numbers = _numbers(tmp_path / "many.txt", 12_001)
+    with Sandbox(credits=20_000, token=TOKEN) as sandbox:
+        run = smsworks("--base-url", sandbox.url, "--token", TOKEN, "--json", "batch", "send",
+                       "--sender", "Acme", "--content", "Hi", "--to-file", str(numbers),
+                       "--in-flight", "3", cwd=tmp_path)  # fmt: skip
+        assert run.code == 0, run
+        sent = sorted(message["destination"] for message in sandbox.sent_messages)
+    assert len(sent) == 12_001 and len(set(sent)) == 12_001
+
+
+@pytest.mark.parametrize("value", ["0", "33", "-1", "many"])
+def test_a_bad_in_flight_is_one_line_and_exit_2(value: str) -> None:
+    run = smsworks("--sandbox", "batch", "send", "--sender", "Acme", "--content", "Hi",
+                   "--to", "447700900001", "--in-flight", value)  # fmt: skip
+    assert run.code == 2, run
+    assert "--in-flight" in one_error_line(run)

@@ -19,6 +19,7 @@ from ._common import (
     finish,
     message_fields,
     parse_when,
+    positive_int,
     recipients,
     subcommands,
 )
@@ -52,6 +53,7 @@ def register(commands: Any) -> None:
         "as several batches, with progress on stderr.",
     )
     add_send_options(send)
+    _add_in_flight(send)
     finish(send)
 
     any_ = add_command(
@@ -68,6 +70,7 @@ def register(commands: Any) -> None:
     any_.add_argument("--sender", help="sender for rows that have none")
     add_message_extras(any_)
     _add_unsent_file(any_)
+    _add_in_flight(any_)
     finish(any_)
 
     schedule = add_command(
@@ -108,6 +111,25 @@ def _add_unsent_file(parser: argparse.ArgumentParser) -> None:
         metavar="STEM",
         help="where a failed chunked send lists what was not sent (default: smsworks-unsent)",
     )
+
+
+def _add_in_flight(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--in-flight",
+        metavar="N",
+        type=_in_flight,
+        default=1,
+        help="send up to N chunks of 5,000 at once (1 to 32; default 1, one after another)",
+    )
+
+
+def _in_flight(text: str) -> int:
+    from .._batching import MAX_IN_FLIGHT
+
+    value = positive_int(text)
+    if not 1 <= value <= MAX_IN_FLIGHT:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be from 1 to {MAX_IN_FLIGHT}")
+    return value
 
 
 def _show_sent(out: Output, batchid: Any, status: Any, recipients: int, **extra: Any) -> None:
@@ -177,7 +199,11 @@ def _send_one_text(
         return EXIT_OK
     if count > limit:
         try:
-            report = batches.batch_send_many(message, progress=progress_printer(out, "recipients"))
+            report = batches.batch_send_many(
+                message,
+                max_in_flight=args.in_flight,
+                progress=progress_printer(out, "recipients"),
+            )
         except (openapi_client.ChunkedSendError, KeyboardInterrupt) as error:
             if not carries_report(error):
                 raise
@@ -224,7 +250,9 @@ def cmd_batch_any(args: argparse.Namespace, out: Output) -> int:
             if count > _chunk_limit():
                 try:
                     report = batches.batch_any_many(
-                        messages, progress=progress_printer(out, "messages")
+                        messages,
+                        max_in_flight=args.in_flight,
+                        progress=progress_printer(out, "messages"),
                     )
                 except (openapi_client.ChunkedSendError, KeyboardInterrupt) as error:
                     if not carries_report(error):
