@@ -19,10 +19,13 @@ plain send does not pay for importing them.
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "1.0.0"
-
 from ._retry import RetryPolicy
+from ._version import __version__
 from .api.batch_messages_api import BatchMessagesApi
+from .api.credits_api import CreditsApi
+from .api.messages_api import MessagesApi
+from .api.one_time_password_api import OneTimePasswordApi
+from .api.utils_api import UtilsApi
 from .api_client import ApiClient
 from .api_response import ApiResponse
 from .configuration import Configuration
@@ -156,6 +159,7 @@ __all__ = [
     "Configuration",
     "ConflictException",
     "CreditEstimate",
+    "CreditsApi",
     "CreditsResponse",
     "DeletedMessageResponse",
     "ErrorModel",
@@ -168,11 +172,13 @@ __all__ = [
     "MessageEstimate",
     "MessageResponse",
     "MessageResponseFailurereason",
+    "MessagesApi",
     "MetaData",
     "NotFoundException",
     "OTPResponse",
     "OTPVerify",
     "OTPVerifyResponse",
+    "OneTimePasswordApi",
     "OpenApiException",
     "ProgressInfo",
     "Query",
@@ -193,6 +199,7 @@ __all__ = [
     "TestResponse",
     "UnauthorizedException",
     "UnprocessableEntityException",
+    "UtilsApi",
     "__version__",
     "count_segments",
     "estimate_credits",
