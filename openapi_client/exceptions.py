@@ -5,6 +5,7 @@
     OpenApiException
      ├── ApiTypeError (TypeError)          a value of the wrong type, refused before sending
      ├── ApiValueError (ValueError)        a value out of bounds, refused before sending
+     │    └── ReportAlreadyResumedError    a chunked-send report given as resume= a second time
      ├── ApiKeyError (KeyError)
      ├── ApiAttributeError (AttributeError)
      └── ApiException                      anything that happened on the way to or from the server
@@ -41,6 +42,10 @@ that is not a ``SendOutcomeUnknownError`` was never sent and is safe to send aga
 
     LocalValidationError (ApiValueError + BadRequestException)   a request the API would refuse
                                                                    with 400, refused before sending
+
+``exception_for`` is the one place a failure becomes one of these classes: the send loop and
+the answer's interpretation both call it with what they saw (the operation's replay flag, the
+kind of failure, the status and the body).
 
 ``except ApiException`` catches every failure of a call that was attempted. Input refused before
 sending raises ``ApiValueError`` / ``ApiTypeError``, which are ``ValueError`` / ``TypeError`` as in
