@@ -141,3 +141,25 @@ def test_an_error_code_sample_is_returned_not_raised(fake: Any) -> None:
     api, _ = _api(fake, oc.UtilsApi, (404, b'{"message": "no such code"}', {}))
     with pytest.raises(oc.NotFoundException):
         api.utils_errors_errorcode_get("9999")
+
+
+def test_the_twins_take_the_plain_methods_arguments_by_position_or_name(fake: Any) -> None:
+    import inspect
+
+    answer = (200, b'{"messageid": "5", "status": "DELETED"}', {})
+    base, transport = fake(answer, answer, answer)
+    api = oc.MessagesApi(base.api_client)
+    assert api.messages_messageid_delete_with_http_info("5").data.messageid == "5"
+    assert api.messages_messageid_delete_with_http_info(messageid=5).status_code == 200
+    raw = api.messages_messageid_delete_without_preload_content("5", _headers={"X-Trace": "t"})
+    assert raw.status == 200
+    assert [c["url"].rsplit("/", 1)[1] for c in transport.calls] == ["5", "5", "5"]
+    assert transport.calls[2]["headers"]["X-Trace"] == "t"
+    with pytest.raises(TypeError, match="missing required argument: 'messageid'"):
+        api.messages_messageid_delete_with_http_info()
+    with pytest.raises(TypeError, match="positional"):
+        api.messages_messageid_delete_with_http_info("5", "6")
+    twin = oc.MessagesApi.message_send_post_with_http_info
+    assert twin.__name__ == "message_send_post_with_http_info"
+    assert "ApiResponse" in (twin.__doc__ or "")
+    assert list(inspect.signature(twin).parameters) == ["self", "sms_message", "options"]

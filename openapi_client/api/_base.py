@@ -1,10 +1,17 @@
-"""What every API class shares: its client, and the two ways to run one of its operations."""
+"""What every API class shares: its client, the two ways to run an operation, and the twins.
+
+Each operation is one written method (its signature, docstring and one line over ``_info``);
+``with_http_info`` and ``without_preload_content`` make its two generator twins from it, with
+the same parameters, so the three can never disagree.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence, TypeVar, Union
+import functools
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, TypeVar, Union, cast
 
 import urllib3
+from typing_extensions import Concatenate, ParamSpec
 
 from .._operation import Operation, RequestOptions
 from ..api_client import ApiClient
@@ -22,6 +29,8 @@ __all__ = [
     "PathId",
     "QueryIn",
     "RequestOptions",
+    "with_http_info",
+    "without_preload_content",
 ]
 
 R = TypeVar("R")
@@ -68,3 +77,59 @@ class ApiBase:
     ) -> urllib3.HTTPResponse:
         """Run ``op``; the undecoded ``urllib3.HTTPResponse``."""
         return self.api_client._request_raw(op, path_params=path, body=body, **options)
+
+
+S = TypeVar("S", bound=ApiBase)
+P = ParamSpec("P")
+
+
+def _arguments(
+    op: Operation[Any, Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]
+) -> Tuple[object, Dict[str, PathId], RequestOptions]:
+    """Split a call's arguments, in the generator's order (path parameters, then the body)."""
+    names = op.path_params + ((op.body_name,) if op.body_name else ())
+    if len(args) > len(names):
+        raise TypeError(f"{op.name}() takes {len(names)} positional arguments, {len(args)} given")
+    values = dict(zip(names, args))
+    options = dict(kwargs)
+    for name in names[len(args) :]:
+        if name not in options:
+            raise TypeError(f"{op.name}() missing required argument: {name!r}")
+        values[name] = options.pop(name)
+    body = values.pop(op.body_name) if op.body_name else None
+    return body, values, cast(RequestOptions, options)
+
+
+def _named(method: Callable[..., Any], plain: Callable[..., Any], suffix: str, doc: str) -> None:
+    # Tools that follow __wrapped__ (inspect.signature, IDEs) show the plain method's parameters.
+    functools.update_wrapper(method, plain)
+    method.__name__ = plain.__name__ + suffix
+    method.__qualname__ = plain.__qualname__ + suffix
+    method.__doc__ = doc
+
+
+def with_http_info(
+    plain: Callable[Concatenate[S, P], R], op: Operation[Any, R]
+) -> Callable[Concatenate[S, P], ApiResponse[R]]:
+    """The ``*_with_http_info`` twin of ``plain``: the decoded answer with status and headers."""
+
+    def method(self: S, /, *args: P.args, **kwargs: P.kwargs) -> ApiResponse[R]:
+        body, path, options = _arguments(op, args, kwargs)
+        return self.api_client._request(op, path_params=path, body=body, **options)
+
+    _named(method, plain, "_with_http_info", f"As ``{op.name}``, returning the ``ApiResponse``.")
+    return method
+
+
+def without_preload_content(
+    plain: Callable[Concatenate[S, P], Any], op: Operation[Any, Any]
+) -> Callable[Concatenate[S, P], urllib3.HTTPResponse]:
+    """The ``*_without_preload_content`` twin of ``plain``: the undecoded urllib3 response."""
+
+    def method(self: S, /, *args: P.args, **kwargs: P.kwargs) -> urllib3.HTTPResponse:
+        body, path, options = _arguments(op, args, kwargs)
+        return self.api_client._request_raw(op, path_params=path, body=body, **options)
+
+    text = f"As ``{op.name}``, returning the undecoded ``urllib3.HTTPResponse``."
+    _named(method, plain, "_without_preload_content", text)
+    return method

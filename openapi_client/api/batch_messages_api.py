@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, List, Optional
 
-import urllib3
 from typing_extensions import Unpack
 
 from .. import _validation
 from .._operation import Operation
-from ..api_response import ApiResponse
 from ..configuration import Configuration
 from ..exceptions import LocalValidationError
 from ..models import (
@@ -25,7 +23,15 @@ from ..models import (
     MessageResponse,
     ScheduledBatchResponse,
 )
-from ._base import ApiBase, BatchMessageIn, MessagesIn, PathId, RequestOptions
+from ._base import (
+    ApiBase,
+    BatchMessageIn,
+    MessagesIn,
+    PathId,
+    RequestOptions,
+    with_http_info,
+    without_preload_content,
+)
 
 if TYPE_CHECKING:
     from .._batching import ChunkedSendReport, ProgressInfo
@@ -97,17 +103,8 @@ class BatchMessagesApi(ApiBase):
         """
         return self._info(SEND, options, sms_message).data
 
-    def batch_send_post_with_http_info(
-        self, sms_message: BatchMessageIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[BatchMessageResponse]:
-        """As ``batch_send_post``, returning the ``ApiResponse``."""
-        return self._info(SEND, options, sms_message)
-
-    def batch_send_post_without_preload_content(
-        self, sms_message: BatchMessageIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batch_send_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(SEND, options, sms_message)
+    batch_send_post_with_http_info = with_http_info(batch_send_post, SEND)
+    batch_send_post_without_preload_content = without_preload_content(batch_send_post, SEND)
 
     # -- POST /batch/any --------------------------------------------------------------------
 
@@ -130,17 +127,8 @@ class BatchMessagesApi(ApiBase):
         """
         return self._info(ANY, options, messages).data
 
-    def batch_any_post_with_http_info(
-        self, messages: MessagesIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[BatchMessageResponse]:
-        """As ``batch_any_post``, returning the ``ApiResponse``."""
-        return self._info(ANY, options, messages)
-
-    def batch_any_post_without_preload_content(
-        self, messages: MessagesIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batch_any_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(ANY, options, messages)
+    batch_any_post_with_http_info = with_http_info(batch_any_post, ANY)
+    batch_any_post_without_preload_content = without_preload_content(batch_any_post, ANY)
 
     # -- POST /batch/schedule ---------------------------------------------------------------
 
@@ -164,17 +152,10 @@ class BatchMessagesApi(ApiBase):
         """
         return self._info(SCHEDULE, options, sms_message).data
 
-    def batch_schedule_post_with_http_info(
-        self, sms_message: BatchMessageIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[ScheduledBatchResponse]:
-        """As ``batch_schedule_post``, returning the ``ApiResponse``."""
-        return self._info(SCHEDULE, options, sms_message)
-
-    def batch_schedule_post_without_preload_content(
-        self, sms_message: BatchMessageIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batch_schedule_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(SCHEDULE, options, sms_message)
+    batch_schedule_post_with_http_info = with_http_info(batch_schedule_post, SCHEDULE)
+    batch_schedule_post_without_preload_content = without_preload_content(
+        batch_schedule_post, SCHEDULE
+    )
 
     # -- GET /batch/{batchid} ---------------------------------------------------------------
 
@@ -196,17 +177,8 @@ class BatchMessagesApi(ApiBase):
         """
         return self._info(GET, options, batchid=batchid).data
 
-    def batch_batchid_get_with_http_info(
-        self, batchid: PathId, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[List[MessageResponse]]:
-        """As ``batch_batchid_get``, returning the ``ApiResponse``."""
-        return self._info(GET, options, batchid=batchid)
-
-    def batch_batchid_get_without_preload_content(
-        self, batchid: PathId, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batch_batchid_get``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(GET, options, batchid=batchid)
+    batch_batchid_get_with_http_info = with_http_info(batch_batchid_get, GET)
+    batch_batchid_get_without_preload_content = without_preload_content(batch_batchid_get, GET)
 
     # -- DELETE /batches/schedule/{batchid} -------------------------------------------------
 
@@ -228,17 +200,12 @@ class BatchMessagesApi(ApiBase):
         """
         return self._info(CANCEL, options, batchid=batchid).data
 
-    def batches_schedule_batchid_delete_with_http_info(
-        self, batchid: PathId, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[CancelledMessageResponse]:
-        """As ``batches_schedule_batchid_delete``, returning the ``ApiResponse``."""
-        return self._info(CANCEL, options, batchid=batchid)
-
-    def batches_schedule_batchid_delete_without_preload_content(
-        self, batchid: PathId, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batches_schedule_batchid_delete``, returning the undecoded response."""
-        return self._raw(CANCEL, options, batchid=batchid)
+    batches_schedule_batchid_delete_with_http_info = with_http_info(
+        batches_schedule_batchid_delete, CANCEL
+    )
+    batches_schedule_batchid_delete_without_preload_content = without_preload_content(
+        batches_schedule_batchid_delete, CANCEL
+    )
 
     # -- any number of recipients -----------------------------------------------------------
 

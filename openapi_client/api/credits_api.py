@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import urllib3
 from typing_extensions import Unpack
 
 from .._operation import Operation
-from ..api_response import ApiResponse
 from ..models import CreditsResponse
-from ._base import ApiBase, RequestOptions
+from ._base import ApiBase, RequestOptions, with_http_info, without_preload_content
 
 __all__ = ["CreditsApi"]
 
@@ -41,14 +39,7 @@ class CreditsApi(ApiBase):
         """
         return self._info(BALANCE, options).data
 
-    def credits_balance_get_with_http_info(
-        self, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[CreditsResponse]:
-        """As ``credits_balance_get``, returning the ``ApiResponse``."""
-        return self._info(BALANCE, options)
-
-    def credits_balance_get_without_preload_content(
-        self, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``credits_balance_get``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(BALANCE, options)
+    credits_balance_get_with_http_info = with_http_info(credits_balance_get, BALANCE)
+    credits_balance_get_without_preload_content = without_preload_content(
+        credits_balance_get, BALANCE
+    )

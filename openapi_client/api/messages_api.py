@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from typing import Any, List
 
-import urllib3
 from pydantic import BeforeValidator
 from typing_extensions import Annotated, Unpack
 
 from .. import _validation
 from .._operation import Operation
-from ..api_response import ApiResponse
 from ..models import (
     CancelledMessageResponse,
     DeletedMessageResponse,
@@ -27,7 +25,15 @@ from ..models import (
     ScheduledMessagesResponse,
     SendMessageResponse,
 )
-from ._base import ApiBase, MessageIn, PathId, QueryIn, RequestOptions
+from ._base import (
+    ApiBase,
+    MessageIn,
+    PathId,
+    QueryIn,
+    RequestOptions,
+    with_http_info,
+    without_preload_content,
+)
 
 __all__ = ["MessagesApi"]
 
@@ -120,17 +126,8 @@ class MessagesApi(ApiBase):
         """
         return self._info(SEND, options, sms_message).data
 
-    def message_send_post_with_http_info(
-        self, sms_message: MessageIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[SendMessageResponse]:
-        """As ``message_send_post``, returning the ``ApiResponse``."""
-        return self._info(SEND, options, sms_message)
-
-    def message_send_post_without_preload_content(
-        self, sms_message: MessageIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``message_send_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(SEND, options, sms_message)
+    message_send_post_with_http_info = with_http_info(message_send_post, SEND)
+    message_send_post_without_preload_content = without_preload_content(message_send_post, SEND)
 
     # -- POST /message/flash -----------------------------------------------------------------
 
@@ -139,31 +136,13 @@ class MessagesApi(ApiBase):
     ) -> SendMessageResponse:
         """Send one flash text: it shows on the recipient's screen at once and is not stored.
 
-        Args:
-            sms_message: the ``Message``, as for ``message_send_post``.
-
-        Returns:
-            The new message's ``messageid``, its status and the credits it used.
-
-        Raises:
-            LocalValidationError: the message breaks a limit of the API (nothing was sent).
-            InsufficientCreditsException: 402, too few credits; nothing was sent.
-            SendOutcomeUnknownError: the request may have gone out; it was not retried.
-            ApiException: any other failure (see the exception tree).
+        Takes the same ``Message``, gives the same answer and raises the same errors as
+        ``message_send_post``; never retried once it may have arrived.
         """
         return self._info(FLASH, options, sms_message).data
 
-    def send_flash_message_with_http_info(
-        self, sms_message: MessageIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[SendMessageResponse]:
-        """As ``send_flash_message``, returning the ``ApiResponse``."""
-        return self._info(FLASH, options, sms_message)
-
-    def send_flash_message_without_preload_content(
-        self, sms_message: MessageIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``send_flash_message``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(FLASH, options, sms_message)
+    send_flash_message_with_http_info = with_http_info(send_flash_message, FLASH)
+    send_flash_message_without_preload_content = without_preload_content(send_flash_message, FLASH)
 
     # -- POST /message/schedule --------------------------------------------------------------
 
@@ -188,17 +167,10 @@ class MessagesApi(ApiBase):
         """
         return self._info(SCHEDULE, options, sms_message).data
 
-    def message_schedule_post_with_http_info(
-        self, sms_message: MessageIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[List[ScheduledMessageResponse]]:
-        """As ``message_schedule_post``, returning the ``ApiResponse``."""
-        return self._info(SCHEDULE, options, sms_message)
-
-    def message_schedule_post_without_preload_content(
-        self, sms_message: MessageIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``message_schedule_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(SCHEDULE, options, sms_message)
+    message_schedule_post_with_http_info = with_http_info(message_schedule_post, SCHEDULE)
+    message_schedule_post_without_preload_content = without_preload_content(
+        message_schedule_post, SCHEDULE
+    )
 
     # -- POST /messages -----------------------------------------------------------------------
 
@@ -219,17 +191,8 @@ class MessagesApi(ApiBase):
         """
         return self._info(SEARCH, options, query).data
 
-    def messages_post_with_http_info(
-        self, query: QueryIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[List[MessageResponse]]:
-        """As ``messages_post``, returning the ``ApiResponse``."""
-        return self._info(SEARCH, options, query)
-
-    def messages_post_without_preload_content(
-        self, query: QueryIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``messages_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(SEARCH, options, query)
+    messages_post_with_http_info = with_http_info(messages_post, SEARCH)
+    messages_post_without_preload_content = without_preload_content(messages_post, SEARCH)
 
     # -- POST /messages/inbox -----------------------------------------------------------------
 
@@ -243,17 +206,10 @@ class MessagesApi(ApiBase):
         """
         return self._info(INBOX, options, query).data
 
-    def messages_inbox_post_with_http_info(
-        self, query: QueryIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[List[MessageResponse]]:
-        """As ``messages_inbox_post``, returning the ``ApiResponse``."""
-        return self._info(INBOX, options, query)
-
-    def messages_inbox_post_without_preload_content(
-        self, query: QueryIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``messages_inbox_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(INBOX, options, query)
+    messages_inbox_post_with_http_info = with_http_info(messages_inbox_post, INBOX)
+    messages_inbox_post_without_preload_content = without_preload_content(
+        messages_inbox_post, INBOX
+    )
 
     # -- POST /messages/failed ----------------------------------------------------------------
 
@@ -267,17 +223,10 @@ class MessagesApi(ApiBase):
         """
         return self._info(FAILED, options, query).data
 
-    def messages_failed_post_with_http_info(
-        self, query: QueryIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[List[MessageResponse]]:
-        """As ``messages_failed_post``, returning the ``ApiResponse``."""
-        return self._info(FAILED, options, query)
-
-    def messages_failed_post_without_preload_content(
-        self, query: QueryIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``messages_failed_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(FAILED, options, query)
+    messages_failed_post_with_http_info = with_http_info(messages_failed_post, FAILED)
+    messages_failed_post_without_preload_content = without_preload_content(
+        messages_failed_post, FAILED
+    )
 
     # -- GET /messages/schedule --------------------------------------------------------------
 
@@ -296,17 +245,10 @@ class MessagesApi(ApiBase):
         """
         return self._info(SCHEDULED, options).data
 
-    def messages_schedule_get_with_http_info(
-        self, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[List[ScheduledMessagesResponse]]:
-        """As ``messages_schedule_get``, returning the ``ApiResponse``."""
-        return self._info(SCHEDULED, options)
-
-    def messages_schedule_get_without_preload_content(
-        self, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``messages_schedule_get``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(SCHEDULED, options)
+    messages_schedule_get_with_http_info = with_http_info(messages_schedule_get, SCHEDULED)
+    messages_schedule_get_without_preload_content = without_preload_content(
+        messages_schedule_get, SCHEDULED
+    )
 
     # -- GET /messages/{messageid} -----------------------------------------------------------
 
@@ -328,17 +270,10 @@ class MessagesApi(ApiBase):
         """
         return self._info(GET, options, messageid=messageid).data
 
-    def messages_messageid_get_with_http_info(
-        self, messageid: PathId, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[MessageResponse]:
-        """As ``messages_messageid_get``, returning the ``ApiResponse``."""
-        return self._info(GET, options, messageid=messageid)
-
-    def messages_messageid_get_without_preload_content(
-        self, messageid: PathId, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``messages_messageid_get``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(GET, options, messageid=messageid)
+    messages_messageid_get_with_http_info = with_http_info(messages_messageid_get, GET)
+    messages_messageid_get_without_preload_content = without_preload_content(
+        messages_messageid_get, GET
+    )
 
     # -- DELETE /messages/{messageid} --------------------------------------------------------
 
@@ -360,17 +295,10 @@ class MessagesApi(ApiBase):
         """
         return self._info(DELETE, options, messageid=messageid).data
 
-    def messages_messageid_delete_with_http_info(
-        self, messageid: PathId, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[DeletedMessageResponse]:
-        """As ``messages_messageid_delete``, returning the ``ApiResponse``."""
-        return self._info(DELETE, options, messageid=messageid)
-
-    def messages_messageid_delete_without_preload_content(
-        self, messageid: PathId, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``messages_messageid_delete``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(DELETE, options, messageid=messageid)
+    messages_messageid_delete_with_http_info = with_http_info(messages_messageid_delete, DELETE)
+    messages_messageid_delete_without_preload_content = without_preload_content(
+        messages_messageid_delete, DELETE
+    )
 
     # -- DELETE /messages/schedule/{messageid} -----------------------------------------------
 
@@ -391,14 +319,9 @@ class MessagesApi(ApiBase):
         """
         return self._info(CANCEL, options, messageid=messageid).data
 
-    def messages_schedule_messageid_delete_with_http_info(
-        self, messageid: PathId, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[CancelledMessageResponse]:
-        """As ``messages_schedule_messageid_delete``, returning the ``ApiResponse``."""
-        return self._info(CANCEL, options, messageid=messageid)
-
-    def messages_schedule_messageid_delete_without_preload_content(
-        self, messageid: PathId, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``messages_schedule_messageid_delete``, returning the undecoded response."""
-        return self._raw(CANCEL, options, messageid=messageid)
+    messages_schedule_messageid_delete_with_http_info = with_http_info(
+        messages_schedule_messageid_delete, CANCEL
+    )
+    messages_schedule_messageid_delete_without_preload_content = without_preload_content(
+        messages_schedule_messageid_delete, CANCEL
+    )

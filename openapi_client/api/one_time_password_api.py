@@ -6,14 +6,20 @@ may have arrived. Reading a passcode's state is.
 
 from __future__ import annotations
 
-import urllib3
 from typing_extensions import Unpack
 
 from .. import _validation
 from .._operation import Operation
-from ..api_response import ApiResponse
 from ..models import OTP, OTPResponse, OTPVerify, OTPVerifyResponse
-from ._base import ApiBase, OTPIn, OTPVerifyIn, PathId, RequestOptions
+from ._base import (
+    ApiBase,
+    OTPIn,
+    OTPVerifyIn,
+    PathId,
+    RequestOptions,
+    with_http_info,
+    without_preload_content,
+)
 
 __all__ = ["OneTimePasswordApi"]
 
@@ -68,17 +74,8 @@ class OneTimePasswordApi(ApiBase):
         """
         return self._info(SEND, options, otp).data
 
-    def otp_send_post_with_http_info(
-        self, otp: OTPIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[OTPResponse]:
-        """As ``otp_send_post``, returning the ``ApiResponse``."""
-        return self._info(SEND, options, otp)
-
-    def otp_send_post_without_preload_content(
-        self, otp: OTPIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``otp_send_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(SEND, options, otp)
+    otp_send_post_with_http_info = with_http_info(otp_send_post, SEND)
+    otp_send_post_without_preload_content = without_preload_content(otp_send_post, SEND)
 
     # -- POST /otp/verify --------------------------------------------------------------------
 
@@ -104,17 +101,8 @@ class OneTimePasswordApi(ApiBase):
         """
         return self._info(VERIFY, options, passcode).data
 
-    def otp_verify_post_with_http_info(
-        self, passcode: OTPVerifyIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[OTPVerifyResponse]:
-        """As ``otp_verify_post``, returning the ``ApiResponse``."""
-        return self._info(VERIFY, options, passcode)
-
-    def otp_verify_post_without_preload_content(
-        self, passcode: OTPVerifyIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``otp_verify_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(VERIFY, options, passcode)
+    otp_verify_post_with_http_info = with_http_info(otp_verify_post, VERIFY)
+    otp_verify_post_without_preload_content = without_preload_content(otp_verify_post, VERIFY)
 
     # -- GET /otp/{messageid} ----------------------------------------------------------------
 
@@ -136,14 +124,5 @@ class OneTimePasswordApi(ApiBase):
         """
         return self._info(STATUS, options, messageid=messageid).data
 
-    def otp_messageid_get_with_http_info(
-        self, messageid: PathId, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[OTPVerifyResponse]:
-        """As ``otp_messageid_get``, returning the ``ApiResponse``."""
-        return self._info(STATUS, options, messageid=messageid)
-
-    def otp_messageid_get_without_preload_content(
-        self, messageid: PathId, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``otp_messageid_get``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(STATUS, options, messageid=messageid)
+    otp_messageid_get_with_http_info = with_http_info(otp_messageid_get, STATUS)
+    otp_messageid_get_without_preload_content = without_preload_content(otp_messageid_get, STATUS)

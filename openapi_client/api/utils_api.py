@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import urllib3
 from typing_extensions import Unpack
 
 from .._operation import Operation
-from ..api_response import ApiResponse
 from ..models import ExtendedErrorModel, TestResponse
-from ._base import ApiBase, PathId, RequestOptions
+from ._base import ApiBase, PathId, RequestOptions, with_http_info, without_preload_content
 
 __all__ = ["UtilsApi"]
 
@@ -49,17 +47,8 @@ class UtilsApi(ApiBase):
         """
         return self._info(TEST, options).data
 
-    def utils_test_get_with_http_info(
-        self, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[TestResponse]:
-        """As ``utils_test_get``, returning the ``ApiResponse``."""
-        return self._info(TEST, options)
-
-    def utils_test_get_without_preload_content(
-        self, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``utils_test_get``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(TEST, options)
+    utils_test_get_with_http_info = with_http_info(utils_test_get, TEST)
+    utils_test_get_without_preload_content = without_preload_content(utils_test_get, TEST)
 
     # -- GET /utils/errors/{errorcode} -------------------------------------------------------
 
@@ -84,14 +73,7 @@ class UtilsApi(ApiBase):
         """
         return self._info(ERROR, options, errorcode=errorcode).data
 
-    def utils_errors_errorcode_get_with_http_info(
-        self, errorcode: PathId, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[ExtendedErrorModel]:
-        """As ``utils_errors_errorcode_get``, returning the ``ApiResponse``."""
-        return self._info(ERROR, options, errorcode=errorcode)
-
-    def utils_errors_errorcode_get_without_preload_content(
-        self, errorcode: PathId, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``utils_errors_errorcode_get``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._raw(ERROR, options, errorcode=errorcode)
+    utils_errors_errorcode_get_with_http_info = with_http_info(utils_errors_errorcode_get, ERROR)
+    utils_errors_errorcode_get_without_preload_content = without_preload_content(
+        utils_errors_errorcode_get, ERROR
+    )
