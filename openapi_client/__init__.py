@@ -20,7 +20,7 @@ for the sandbox, the SMS cost estimator or the delivery-report parser.
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "1.0.0"
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._batching import (
@@ -35,6 +35,18 @@ if TYPE_CHECKING:
     )
     from .api.batch_messages_api import (
         BatchMessagesApi,
+    )
+    from .api.credits_api import (
+        CreditsApi,
+    )
+    from .api.messages_api import (
+        MessagesApi,
+    )
+    from .api.one_time_password_api import (
+        OneTimePasswordApi,
+    )
+    from .api.utils_api import (
+        UtilsApi,
     )
     from .api_client import (
         ApiClient,
@@ -121,6 +133,10 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "._retry": ("RetryPolicy",),
     ".api.batch_messages_api": ("BatchMessagesApi",),
+    ".api.credits_api": ("CreditsApi",),
+    ".api.messages_api": ("MessagesApi",),
+    ".api.one_time_password_api": ("OneTimePasswordApi",),
+    ".api.utils_api": ("UtilsApi",),
     ".api_client": ("ApiClient",),
     ".api_response": ("ApiResponse",),
     ".configuration": ("Configuration",),
@@ -244,6 +260,7 @@ __all__ = [
     "Configuration",
     "ConflictException",
     "CreditEstimate",
+    "CreditsApi",
     "CreditsResponse",
     "DeletedMessageResponse",
     "ErrorModel",
@@ -256,12 +273,14 @@ __all__ = [
     "MessageEstimate",
     "MessageResponse",
     "MessageResponseFailurereason",
+    "MessagesApi",
     "MetaData",
     "MissingTokenError",
     "NotFoundException",
     "OTPResponse",
     "OTPVerify",
     "OTPVerifyResponse",
+    "OneTimePasswordApi",
     "OpenApiException",
     "ProgressInfo",
     "Query",
@@ -285,6 +304,7 @@ __all__ = [
     "TestResponse",
     "UnauthorizedException",
     "UnprocessableEntityException",
+    "UtilsApi",
     "__version__",
     "count_segments",
     "estimate_credits",

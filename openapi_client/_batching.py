@@ -56,8 +56,11 @@ from .exceptions import (
     ApiResponseError,
     ApiTypeError,
     ApiValueError,
+    ChunkedSendError,
+    ReportAlreadyResumedError,
     SendOutcomeUnknownError,
 )
+from .exceptions import explain_failure as _explain
 from .models import BatchMessage, Message
 
 if TYPE_CHECKING:
@@ -401,43 +404,6 @@ def _ranges(indices: Sequence[int]) -> str:
     return ", ".join(spans) if len(spans) <= 8 else ", ".join(spans[:8]) + ", ..."
 
 
-class ChunkedSendError(ApiException):
-    """A chunked send stopped at a failed chunk.
-
-    ``report`` says exactly what was sent, what was not and what may have been; the failure of
-    the chunk is ``__cause__`` (its ``status``, ``body`` and ``data`` are copied here). Pass
-    ``report`` back as ``resume=`` to send the rest.
-    """
-
-    def __init__(self, report: ChunkedSendReport, cause: BaseException) -> None:
-        self.report = report
-        self.cause = cause
-        super().__init__(
-            status=getattr(cause, "status", None),
-            reason=_explain(cause),
-            body=getattr(cause, "body", None),
-            data=getattr(cause, "data", None),
-            headers=getattr(cause, "headers", None),
-        )
-
-    def __str__(self) -> str:
-        return f"chunked send stopped: {self.report.error}\n{self.report.summary()}"
-
-
-class ReportAlreadyResumedError(ApiValueError):
-    """A ``ChunkedSendReport`` was given as ``resume=`` after it had been resumed already.
-
-    Raised before anything is sent. A report is resumed at most once: by one call in one
-    process, and, once saved with ``save()``, by one process whichever loads it first.
-    Resume from the newest report instead (the one the earlier resume returned or raised with).
-    """
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 # -- the two entry points -------------------------------------------------------------------
 
 
@@ -540,7 +506,8 @@ def plan_any_many(
     max_in_flight: int,
 ) -> SendPlan:
     """Check everything ``any_many`` is given and plan its chunks (nothing is sent)."""
-    from .api_client import _validation_error, adapter_for
+    from ._adapters import adapter_for
+    from ._adapters import validation_error as _validation_error
 
     config = _configuration(api)
     if isinstance(messages, (str, bytes, dict)) or not isinstance(messages, Sequence):
@@ -944,15 +911,6 @@ def _attach(exc: BaseException, report: ChunkedSendReport) -> None:
         exc.report = report  # type: ignore[attr-defined]
 
 
-def _explain(exc: BaseException) -> str:
-    """One line: the exception's first line, plus the API's own message when it sent one."""
-    line = f"{type(exc).__name__}: {_first_line(exc)}"
-    message = getattr(exc, "message", None) if isinstance(exc, ApiException) else None
-    if isinstance(message, str) and message and message not in line:
-        line += f" ({message})"
-    return line
-
-
 def _check_fresh(report: ChunkedSendReport, path: Optional[List[Union[str, int]]]) -> None:
     if report._used or _is_claimed(report._id):
         raise ReportAlreadyResumedError(
@@ -1075,7 +1033,8 @@ def _configuration(api: Any) -> Configuration:
 
 
 def _as_model(model: Any, value: Any, name: str) -> Any:
-    from .api_client import _validation_error, adapter_for
+    from ._adapters import adapter_for
+    from ._adapters import validation_error as _validation_error
 
     try:
         return adapter_for(model).validate_python(value)

@@ -1,6 +1,6 @@
 """The retry policy: one pure decision per failed try.
 
-The request core in :mod:`openapi_client.api_client` owns the loop, the sleeping and the
+The send loop in :mod:`openapi_client._sending` owns the loop, the sleeping and the
 error mapping. After every try that did not succeed it describes what happened as an
 :class:`Attempt` and asks :meth:`RetryPolicy.decide` whether to try again and how long to
 wait first. Nothing in this module touches the network, the clock (unless no ``now`` is
@@ -8,15 +8,17 @@ given) or global state, so every rule can be checked with plain unit tests.
 
 The rules, in short:
 
-* **Safe methods** (GET, HEAD, OPTIONS, DELETE, PUT by default) are retried after any
-  transport failure (connect error, connect timeout, read timeout, dropped connection) and
-  after the statuses in ``retry_statuses`` (429, 502, 503, 504 by default).
-* **Everything else, POST above all,** is retried only when the request provably never
+* **Replayable requests** (the operation says a replay is harmless: reads, searches, cancels;
+  without an operation, a method in ``idempotent_methods``: GET, HEAD, OPTIONS, DELETE, PUT by
+  default) are retried after any transport failure (connect error, connect timeout, read
+  timeout, dropped connection) and after the statuses in ``retry_statuses`` (429, 502, 503,
+  504 by default).
+* **Everything else, sends above all,** is retried only when the request provably never
   reached the server: a refused or failed connect, a connect timeout, or a 429 (the server
   answered but refused to do the work). The SMS Works API has no idempotency key, so a
   replayed ``/batch/send`` whose first copy did arrive would text every recipient twice and
-  charge twice. A read timeout, a dropped connection or a 5xx after a POST therefore ends
-  the loop; the core reports it as an outcome-unknown error instead.
+  charge twice. A read timeout, a dropped connection or a 5xx after such a request therefore
+  ends the loop; the core reports it as an outcome-unknown error instead.
 * Waits grow exponentially from ``backoff_initial`` (0.5, 1, 2, 4, 8 s ...) up to
   ``backoff_max``, with *equal jitter* by default (see :attr:`RetryPolicy.jitter`).
 * A ``Retry-After`` header on a retryable status is honoured when it asks for no more than
@@ -109,6 +111,9 @@ class Attempt:
         kind: What went wrong.
         status: The HTTP status when ``kind`` is :attr:`FailureKind.STATUS`; ignored otherwise.
         retry_after: The raw ``Retry-After`` header of that response, if there was one.
+        replayable: Whether sending the request again is harmless, as its operation declares
+            (a search is, a text is not). ``None`` (not given) falls back to the method:
+            replayable when it is in the policy's ``idempotent_methods``.
 
     Raises:
         ValueError: If ``number`` is below 1, ``kind`` is not a known kind, or ``kind`` is
@@ -120,6 +125,7 @@ class Attempt:
     kind: FailureKind
     status: Optional[int] = None
     retry_after: Optional[str] = None
+    replayable: Optional[bool] = None
 
     def __post_init__(self) -> None:
         # Accept the plain string values too ("read_timeout"), so callers and tests may log
@@ -267,7 +273,10 @@ class RetryPolicy:
     def _refusal(self, attempt: Attempt, method: str) -> Optional[str]:
         """Why this kind of failure is never retried for this method, or None if it may be."""
         kind = attempt.kind
-        idempotent = method in self.idempotent_methods
+        # The operation's own word wins: the method cannot tell a POST search from a send.
+        idempotent = (
+            method in self.idempotent_methods if attempt.replayable is None else attempt.replayable
+        )
         if kind is FailureKind.STATUS:
             status = attempt.status
             if status not in self.retry_statuses:

@@ -28,13 +28,14 @@ changes.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlsplit
 
 from . import _limits
 from .exceptions import LocalValidationError
-from .models import BatchMessage, Message
+from .models import OTP, BatchMessage, Message, OTPVerify, Query
 
 if TYPE_CHECKING:
     from .configuration import Configuration
@@ -418,6 +419,31 @@ def check_batch_message(msg: BatchMessage, config: Configuration) -> BatchMessag
 # -- /batch/any -------------------------------------------------------------------------------
 
 
+def _one_message(msg: Message, ctx: _Context, index: Optional[int]) -> Message:
+    """Check one ``Message``; itself when nothing needed rewriting, otherwise a copy."""
+    root = ctx.root
+    update = _common(msg, ctx, index)
+    raw = msg.destination
+    if not _plain(raw):
+        number = ctx.destination(raw, _at(root, index, "destination"))
+        if number != raw:
+            update = update or {}
+            update["destination"] = number
+    emails = msg.responseemail
+    if emails:
+        for email in emails:
+            if email not in ctx.emails:
+                ctx.email(email, index, emails.index(email))
+    metadata = msg.metadata
+    if metadata:
+        for pair in metadata:
+            key = pair.key
+            if not key or key.isspace():
+                where = _at(root, index, "metadata", metadata.index(pair), "key")
+                raise LocalValidationError("must not be empty", where)
+    return msg.model_copy(update=update) if update else msg
+
+
 def check_message_list(
     msgs: List[Message], config: Configuration, *, limit: Optional[int] = _limits.MAX_BATCH_SIZE
 ) -> Tuple[List[Message], Optional[List[int]]]:
@@ -432,32 +458,13 @@ def check_message_list(
     if not msgs:
         raise LocalValidationError("must hold at least one message", root)
     ctx = _Context(config, root)
-    known_emails = ctx.emails
     out: List[Message] = msgs
     for index, msg in enumerate(msgs):
-        update = _common(msg, ctx, index)
-        raw = msg.destination
-        if not _plain(raw):
-            number = ctx.destination(raw, [*root, index, "destination"])
-            if number != raw:
-                update = update or {}
-                update["destination"] = number
-        emails = msg.responseemail
-        if emails:
-            for email in emails:
-                if email not in known_emails:
-                    ctx.email(email, index, emails.index(email))
-        metadata = msg.metadata
-        if metadata:
-            for pair in metadata:
-                key = pair.key
-                if not key or key.isspace():
-                    where = [*root, index, "metadata", metadata.index(pair), "key"]
-                    raise LocalValidationError("must not be empty", where)
-        if update:
+        checked = _one_message(msg, ctx, index)
+        if checked is not msg:
             if out is msgs:
                 out = list(msgs)
-            out[index] = msg.model_copy(update=update)
+            out[index] = checked
     kept: Optional[List[int]] = None
     if ctx.duplicates != "allow":
         keys = [(m.destination, m.sender, m.content, m.schedule) for m in out]
@@ -481,3 +488,101 @@ def check_messages(msgs: List[Message], config: Configuration) -> List[Message]:
             (``messages[1234].sender: ...``).
     """
     return check_message_list(msgs, config)[0]
+
+
+# -- /message/send, /message/flash, /message/schedule ------------------------------------------
+
+
+def check_message(msg: Message, config: Configuration) -> Message:
+    """Check one text to one recipient (``sms_message``) and return it normalised.
+
+    The same rules as for each message of ``/batch/any``.
+    """
+    if not getattr(config, "client_side_validation", True):
+        return msg
+    return _one_message(msg, _Context(config, ["sms_message"]), None)
+
+
+def check_scheduled_message(msg: Message, config: Configuration) -> Message:
+    """As ``check_message``, for ``/message/schedule``: ``schedule`` is required."""
+    if getattr(config, "client_side_validation", True):
+        schedule = msg.schedule
+        if schedule is None or (isinstance(schedule, str) and not schedule.strip()):
+            raise LocalValidationError(
+                "required to schedule a message", ["sms_message", "schedule"]
+            )
+    return check_message(msg, config)
+
+
+# -- searches ---------------------------------------------------------------------------------
+
+
+def check_query(query: Query, config: Configuration) -> Query:
+    """Check the paging of a search (``limit`` 1..1000, ``skip`` 0 or more)."""
+    if not getattr(config, "client_side_validation", True):
+        return query
+    limit = query.limit
+    if limit is not None and not 1 <= limit <= _limits.MAX_QUERY_RESULTS:
+        raise LocalValidationError(
+            f"must be 1..{_limits.MAX_QUERY_RESULTS}, not {limit}", ["query", "limit"]
+        )
+    skip = query.skip
+    if skip is not None and skip < 0:
+        raise LocalValidationError(f"must be 0 or more, not {skip}", ["query", "skip"])
+    return query
+
+
+# -- one-time passcodes -----------------------------------------------------------------------
+
+
+def check_otp(otp: OTP, config: Configuration) -> OTP:
+    """Check a passcode send (``otp``) and return it normalised.
+
+    Sender and destination follow the rules of every text; ``length`` and ``validity`` are
+    positive, a ``template`` holds the ``{{passcode}}`` placeholder and fits in one text's
+    limit, a ``passcode`` of your own is not blank, and ``metadata`` is at most 1024 bytes of
+    JSON.
+    """
+    if not getattr(config, "client_side_validation", True):
+        return otp
+    root: List[PathItem] = ["otp"]
+    ctx = _Context(config, root)
+    update: Dict[str, Any] = {}
+    sender = ctx.sender(otp.sender, None)
+    if sender != otp.sender:
+        update["sender"] = sender
+    number = ctx.destination(otp.destination, [*root, "destination"])
+    if number != otp.destination:
+        update["destination"] = number
+    for name in ("length", "validity"):
+        value = getattr(otp, name)
+        if value is not None and value < 1:
+            raise LocalValidationError(f"must be 1 or more, not {value}", [*root, name])
+    template = otp.template
+    if template is not None:
+        if _limits.OTP_PLACEHOLDER not in template:
+            raise LocalValidationError(
+                f"must hold the placeholder {_limits.OTP_PLACEHOLDER}", [*root, "template"]
+            )
+        try:
+            _content(template)
+        except _Refused as exc:
+            raise LocalValidationError(str(exc), [*root, "template"]) from None
+    passcode = otp.passcode
+    if passcode is not None and not passcode.strip():
+        raise LocalValidationError("must not be empty or blank", [*root, "passcode"])
+    if otp.metadata is not None:
+        size = len(json.dumps(otp.metadata, separators=(",", ":"), ensure_ascii=False).encode())
+        if size > _limits.MAX_OTP_METADATA_BYTES:
+            raise LocalValidationError(
+                f"is {size} bytes as JSON; the limit is {_limits.MAX_OTP_METADATA_BYTES}",
+                [*root, "metadata"],
+            )
+    return otp.model_copy(update=update) if update else otp
+
+
+def check_otp_verify(verify: OTPVerify, config: Configuration) -> OTPVerify:
+    """Check a passcode to verify: it must not be empty or blank."""
+    if getattr(config, "client_side_validation", True) and not verify.passcode.strip():
+        raise LocalValidationError("must not be empty or blank", ["passcode", "passcode"])
+    return verify

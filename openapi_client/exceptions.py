@@ -5,6 +5,7 @@
     OpenApiException
      ├── ApiTypeError (TypeError)          a value of the wrong type, refused before sending
      ├── ApiValueError (ValueError)        a value out of bounds, refused before sending
+     │    └── ReportAlreadyResumedError    a chunked-send report given as resume= a second time
      ├── ApiKeyError (KeyError)
      ├── ApiAttributeError (AttributeError)
      └── ApiException                      anything that happened on the way to or from the server
@@ -20,23 +21,33 @@
           ├── ApiResponseError                 an answer whose body could not be read or decoded
           ├── ApiConnectionError               the request never reached a server
           │    └── ApiTimeoutError             connecting or reading timed out
-          └── SendOutcomeUnknownError          a send may or may not have gone out
-               ├── SendOutcomeUnknownServiceError    ... answered 5xx (also ServiceException)
-               ├── SendOutcomeUnknownResponseError   ... answer unreadable (also ApiResponseError)
-               └── SendOutcomeUnknownTimeoutError    ... no answer in time
+          ├── SendOutcomeUnknownError          a send may or may not have gone out
+          │    ├── SendOutcomeUnknownServiceError    ... answered 5xx (also ServiceException)
+          │    ├── SendOutcomeUnknownResponseError   ... answer unreadable (also ApiResponseError)
+          │    └── SendOutcomeUnknownTimeoutError    ... no answer in time (also ApiTimeoutError)
+          └── ChunkedSendError                 a chunked send stopped; ``.report`` says where
 
-A send (``batch_send_post``, ``batch_any_post``, ``batch_schedule_post``) raises one of the
-``SendOutcomeUnknownError`` classes whenever the request may have reached the API but its answer
-does not say what happened. A 5xx one is also a ``ServiceException`` and an unreadable one an
-``ApiResponseError``, as for a read. A timed-out one is deliberately not an ``ApiTimeoutError``:
-from a send, ``ApiConnectionError`` (and so ``ApiTimeoutError``) always means "not sent, safe to
-send again", and a send whose answer timed out may have gone out.
+Whether a failure is "outcome unknown" depends on the operation, not on its HTTP method: each
+operation declares whether replaying it is harmless (reads, searches, cancels, the credit balance)
+or not (anything that texts a person, and ``/otp/verify``, which uses the passcode up). A call
+that is not replayable raises one of the ``SendOutcomeUnknownError`` classes whenever the request
+may have reached the API but its answer does not say what happened: a timeout after sending, a
+dropped connection, a 5xx, an answer too large or unreadable. The same failures of a replayable
+call are retried, then raised as ``ApiTimeoutError`` / ``ApiConnectionError`` /
+``ServiceException`` / ``ApiResponseError``.
+
+A timed-out send is both a ``SendOutcomeUnknownError`` and an ``ApiTimeoutError``. So, from a
+send, test ``SendOutcomeUnknownError`` FIRST: an ``ApiConnectionError`` (or ``ApiTimeoutError``)
+that is not a ``SendOutcomeUnknownError`` was never sent and is safe to send again.
 
     LocalValidationError (ApiValueError + BadRequestException)   a request the API would refuse
                                                                    with 400, refused before sending
 
     MissingTokenError (UnauthorizedException and ApiValueError)
                                            no token configured: refused before sending
+``exception_for`` is the one place a failure becomes one of these classes: the send loop and
+the answer's interpretation both call it with what they saw (the operation's replay flag, the
+kind of failure, the status and the body).
 
 ``except ApiException`` catches every failure of a call that was attempted. Input refused before
 sending raises ``ApiValueError`` / ``ApiTypeError``, which are ``ValueError`` / ``TypeError`` as in
@@ -72,6 +83,7 @@ from urllib3 import HTTPHeaderDict
 from ._redact import redact
 
 if TYPE_CHECKING:
+    from ._batching import ChunkedSendReport
     from .models.error_model import ErrorModel
     from .models.extended_error_model import ExtendedErrorModel
 
@@ -87,6 +99,7 @@ __all__ = [
     "ApiTypeError",
     "ApiValueError",
     "BadRequestException",
+    "ChunkedSendError",
     "ConflictException",
     "ForbiddenException",
     "InsufficientCreditsException",
@@ -95,6 +108,7 @@ __all__ = [
     "NotFoundException",
     "OpenApiException",
     "RateLimitException",
+    "ReportAlreadyResumedError",
     "SendOutcomeUnknownError",
     "SendOutcomeUnknownResponseError",
     "SendOutcomeUnknownServiceError",
@@ -102,6 +116,8 @@ __all__ = [
     "ServiceException",
     "UnauthorizedException",
     "UnprocessableEntityException",
+    "exception_for",
+    "explain_failure",
     "render_path",
 ]
 
@@ -408,7 +424,8 @@ class SendOutcomeUnknownError(ApiException):
         )
 
     def __str__(self) -> str:
-        base = super().__str__()
+        # ApiException's wording for every subclass, whatever other base it has.
+        base = ApiException.__str__(self)
         return (
             f"{base}\nThe outcome of {self.method} {self.url} is unknown: the request may have "
             "been delivered. It was not retried, to avoid sending twice; check the batch before "
@@ -433,12 +450,21 @@ class SendOutcomeUnknownResponseError(SendOutcomeUnknownError, ApiResponseError)
     """
 
 
-class SendOutcomeUnknownTimeoutError(SendOutcomeUnknownError):
+class SendOutcomeUnknownTimeoutError(SendOutcomeUnknownError, ApiTimeoutError):
     """A send's answer did not come within the attempt's time limit.
 
-    The request was written, so the API may have accepted it before the time ran out. Unlike a
-    read's timeout this is not an ``ApiTimeoutError``, which from a send means "never sent".
+    The request was written, so the API may have accepted it before the time ran out. It is
+    also an ``ApiTimeoutError`` (it did time out); test ``SendOutcomeUnknownError`` first to
+    tell it from a timeout that proves nothing was sent.
     """
+
+    def __init__(
+        self, reason: Optional[str] = None, *, method: str = "", url: str = "", **details: Any
+    ) -> None:
+        # ApiConnectionError's constructor takes no answer details: skip past it to the base.
+        self.method = method
+        self.url = url
+        ApiException.__init__(self, reason=reason, **details)
 
 
 class LocalValidationError(ApiValueError, BadRequestException):
@@ -504,3 +530,130 @@ class MissingTokenError(UnauthorizedException, ApiValueError):
 
     def __reduce__(self) -> Any:
         return (type(self), (self.reason,))
+
+
+class ChunkedSendError(ApiException):
+    """A chunked send stopped at a failed chunk.
+
+    ``report`` says exactly what was sent, what was not and what may have been; the failure of
+    the chunk is ``__cause__`` (its ``status``, ``body`` and ``data`` are copied here). Pass
+    ``report`` back as ``resume=`` to send the rest.
+    """
+
+    def __init__(self, report: ChunkedSendReport, cause: BaseException) -> None:
+        self.report = report
+        self.cause = cause
+        super().__init__(
+            status=getattr(cause, "status", None),
+            reason=explain_failure(cause),
+            body=getattr(cause, "body", None),
+            data=getattr(cause, "data", None),
+            headers=getattr(cause, "headers", None),
+        )
+
+    def __str__(self) -> str:
+        return f"chunked send stopped: {self.report.error}\n{self.report.summary()}"
+
+
+class ReportAlreadyResumedError(ApiValueError):
+    """A ``ChunkedSendReport`` was given as ``resume=`` after it had been resumed already.
+
+    Raised before anything is sent. A report is resumed at most once: by one call in one
+    process, and, once saved with ``save()``, by one process whichever loads it first.
+    Resume from the newest report instead (the one the earlier resume returned or raised with).
+    """
+
+
+def explain_failure(exc: BaseException) -> str:
+    """One line: the exception's first line, plus the API's own message when it sent one."""
+    text = str(exc).strip()
+    line = f"{type(exc).__name__}: {text.splitlines()[0] if text else type(exc).__name__}"
+    message = getattr(exc, "message", None) if isinstance(exc, ApiException) else None
+    if isinstance(message, str) and message and message not in line:
+        line += f" ({message})"
+    return line
+
+
+# -- the one mapping from a failed call to its exception ------------------------------------
+
+#: Kinds of failure below HTTP, by their ``FailureKind`` value (see ``_retry``); kept as
+#: strings so this module imports nothing of the request path.
+_NEVER_SENT = frozenset({"connect", "connect_timeout"})
+_TIMEOUTS = frozenset({"connect_timeout", "read_timeout"})
+
+
+def exception_for(
+    *,
+    replayable: bool,
+    kind: str,
+    reason: str = "",
+    status: Optional[int] = None,
+    http_resp: Any = None,
+    body: Optional[str] = None,
+    data: Any = None,
+    headers: Optional[Mapping[str, str]] = None,
+    method: str = "",
+    url: str = "",
+    why: str = "",
+) -> ApiException:
+    """The exception a failed call raises; every failure of the request path comes through here.
+
+    Args:
+        replayable: whether the operation may be sent again harmlessly. When it may not, any
+            failure that leaves open whether the request was acted on is a
+            ``SendOutcomeUnknownError`` class.
+        kind: what failed: a ``FailureKind`` value below HTTP (``"connect"``,
+            ``"connect_timeout"``, ``"read_timeout"``, ``"dropped"``), ``"status"`` for an
+            answer with a status outside 2xx, or ``"unreadable"`` for an answer whose body could
+            not be read or decoded (too large, not JSON, not the documented shape).
+        reason: a short description of the failure.
+        status, http_resp, body, data, headers: the answer, when there was one (``data`` is
+            the error body decoded into an error model).
+        method, url: the request.
+        why: why it was not tried again (the retry policy's reason), added to the message of a
+            replayable call's failure.
+    """
+    kind = str(getattr(kind, "value", kind))
+    if kind in _NEVER_SENT:
+        cls: Type[ApiConnectionError] = (
+            ApiTimeoutError if kind == "connect_timeout" else ApiConnectionError
+        )
+        return cls(f"{reason}; the request was not sent", method=method, url=url)
+    if kind in ("read_timeout", "dropped"):
+        if not replayable:
+            unknown: Type[SendOutcomeUnknownError] = (
+                SendOutcomeUnknownTimeoutError if kind in _TIMEOUTS else SendOutcomeUnknownError
+            )
+            return unknown(reason, method=method, url=url)
+        again: Type[ApiConnectionError] = (
+            ApiTimeoutError if kind in _TIMEOUTS else ApiConnectionError
+        )
+        return again(f"{reason} ({why})" if why else reason, method=method, url=url)
+    answer: Dict[str, Any] = {
+        "status": status,
+        "http_resp": http_resp,
+        "body": body,
+        "data": data,
+        "headers": headers,
+    }
+    if status is None and http_resp is not None:
+        status = getattr(http_resp, "status", None)
+    if kind == "unreadable":
+        if status is not None and 400 <= status <= 499:
+            # A refusal is a refusal whatever its body says: map it by its status.
+            return _status_class(status)(reason=reason, **answer)
+        if not replayable:
+            return SendOutcomeUnknownResponseError(reason, method=method, url=url, **answer)
+        return ApiResponseError(reason=reason, **answer)
+    if kind != "status":
+        raise ValueError(f"unknown kind of failure {kind!r}")
+    if not replayable and status is not None and status >= 500:
+        return SendOutcomeUnknownServiceError(reason or None, method=method, url=url, **answer)
+    return _status_class(status or 0)(**answer)
+
+
+def _status_class(status: int) -> Type[ApiException]:
+    found = _STATUS_CLASSES.get(status)
+    if found is not None:
+        return found
+    return ServiceException if 500 <= status <= 599 else ApiException

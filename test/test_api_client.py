@@ -10,13 +10,16 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterator, Tuple
 
+import operation_examples as ex
 import pytest
 import urllib3
 from fault_server import Fault, FaultServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from operation_examples import EXAMPLES
 
 import openapi_client as oc
+from openapi_client._registry import API_CLASSES, OPERATIONS
 from openapi_client._retry import FailureKind
 from openapi_client.exceptions import (
     SendOutcomeUnknownResponseError,
@@ -26,106 +29,49 @@ from openapi_client.exceptions import (
 from openapi_client.rest import TransportError
 
 HOST = "https://api.example.test/v1"
-BATCH = {"sender": "Acme", "destinations": ["447700900001", "447700900002"], "content": "Hi"}
-MESSAGES = [
-    {"sender": "Acme", "destination": "447700900001", "content": "Hi A"},
-    oc.Message(
-        sender="Acme",
-        destination="447700900002",
-        content="Hi B",
-        metadata=[oc.MetaData(key="order", value="42")],
-    ),
-]
-CREATED = (201, b'{"batchid": "2586749", "status": "SCHEDULED"}', {})
-RECORD = {
-    "messageid": 5620320,
-    "batchid": 2586749,
-    "destination": 447700900001,
-    "status": "DELIVERED",
-    "created": "Wed Jul 19 2017 20:53:46 GMT+0100 (BST)",
-    "extra": {"kept": True},
-}
-LISTED = (200, json.dumps([RECORD]).encode(), {})
-CANCELLED = (200, b'{"messageid": "2586749", "status": "CANCELLED"}', {})
+BATCH = ex.BATCH
+MESSAGES = EXAMPLES["batch_any_post"].kwargs["messages"]
+CREATED = (201, ex.CREATED, {})
+RECORD = ex.RECORD
+LISTED = (200, ex.LISTED, {})
+CANCELLED = (200, EXAMPLES["batches_schedule_batchid_delete"].answer, {})
 SCHEDULE = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
-# (method name, argument, answer, HTTP method, path, body the server must receive)
-OPERATIONS = [
-    (
-        "batch_send_post",
-        BATCH,
-        CREATED,
-        "POST",
-        "/batch/send",
-        b'{"sender":"Acme","destinations":["447700900001","447700900002"],"content":"Hi"}',
-    ),
-    (
-        "batch_any_post",
-        MESSAGES,
-        CREATED,
-        "POST",
-        "/batch/any",
-        b'[{"sender":"Acme","destination":"447700900001","content":"Hi A"},'
-        b'{"sender":"Acme","destination":"447700900002","content":"Hi B",'
-        b'"metadata":[{"key":"order","value":"42"}]}]',
-    ),
-    (
-        "batch_schedule_post",
-        {**BATCH, "schedule": SCHEDULE},
-        CREATED,
-        "POST",
-        "/batch/schedule",
-        b'{"sender":"Acme","destinations":["447700900001","447700900002"],"content":"Hi",'
-        b'"schedule":"2026-12-01T09:00:00+00:00"}',
-    ),
-    ("batch_batchid_get", "2586749", LISTED, "GET", "/batch/2586749", None),
-    (
-        "batches_schedule_batchid_delete",
-        "2586749",
-        CANCELLED,
-        "DELETE",
-        "/batches/schedule/2586749",
-        None,
-    ),
-]
-RESULT_TYPES = {
-    "batch_send_post": oc.BatchMessageResponse,
-    "batch_any_post": oc.BatchMessageResponse,
-    "batch_schedule_post": oc.ScheduledBatchResponse,
-    "batch_batchid_get": list,
-    "batches_schedule_batchid_delete": oc.CancelledMessageResponse,
-}
+
+def api_for(name: str, api: Any) -> Any:
+    """The API class instance that has operation ``name``, over ``api``'s client."""
+    return API_CLASSES[OPERATIONS[name].api](api.api_client)
 
 
-@pytest.mark.parametrize(("name", "arg", "answer", "method", "path", "body"), OPERATIONS)
+@pytest.mark.parametrize("name", list(OPERATIONS))
 @pytest.mark.parametrize("variant", ["", "_with_http_info", "_without_preload_content"])
-def test_each_operation_and_variant_sends_exactly_this(
-    fake: Any, name: str, arg: Any, answer: Any, method: str, path: str, body: Any, variant: str
-) -> None:
+def test_each_operation_and_variant_sends_exactly_this(fake: Any, name: str, variant: str) -> None:
+    op, example = OPERATIONS[name], EXAMPLES[name]
+    answer = (example.status, example.answer, {})
     api, transport = fake(answer)
-    result = getattr(api, name + variant)(arg)
+    result = getattr(api_for(name, api), name + variant)(**example.arguments())
 
     (call,) = transport.calls
-    assert call["method"] == method
-    assert call["url"] == HOST + path
-    assert call["body"] == body
+    assert call["method"] == op.method
+    assert call["url"] == HOST + example.path
+    assert call["body"] == example.body
     headers = call["headers"]
     assert headers["Authorization"] == "JWT test-token"
     assert headers["Accept"].startswith("application/json")
     assert headers["User-Agent"] == f"smsworks-python/{oc.__version__}"
-    assert ("Content-Type" in headers) == (body is not None)
-    if body is not None:
+    assert ("Content-Type" in headers) == (example.body is not None)
+    if example.body is not None:
         assert headers["Content-Type"] == "application/json"
     assert call["timeout"] == (5.0, 60.0)
     assert call["preload"] is (variant != "_without_preload_content")
 
     if variant == "":
-        assert isinstance(result, RESULT_TYPES[name])
+        assert isinstance(result, example.result)
     elif variant == "_with_http_info":
         assert isinstance(result, oc.ApiResponse)
         assert result.status_code == answer[0]
         assert result.raw_data == answer[1]
-        assert isinstance(result.data, RESULT_TYPES[name])
+        assert isinstance(result.data, example.result)
     else:
         assert result.status == answer[0]
         assert result.data == answer[1]
@@ -578,7 +524,9 @@ def test_large_bodies_decode_with_the_collector_paused_and_restored(fake: Any) -
     assert len(records) > 256 * 1024
     seen: list = []
     api, _ = fake((200, records, {}))
-    original = oc.api_client.adapter_for
+    import openapi_client._adapters as adapters
+
+    original = adapters.adapter_for
 
     def spying(tp: Any) -> Any:
         adapter = original(tp)
@@ -590,7 +538,7 @@ def test_large_bodies_decode_with_the_collector_paused_and_restored(fake: Any) -
 
         return Spy()
 
-    oc.api_client.adapter_for = spying  # type: ignore[assignment]
+    adapters.adapter_for = spying  # type: ignore[assignment]
     try:
         assert gc.isenabled()
         assert len(api.batch_batchid_get("1")) == 3000
@@ -606,7 +554,7 @@ def test_large_bodies_decode_with_the_collector_paused_and_restored(fake: Any) -
             api.batch_batchid_get("1")
         assert gc.isenabled()
     finally:
-        oc.api_client.adapter_for = original  # type: ignore[assignment]
+        adapters.adapter_for = original  # type: ignore[assignment]
     assert seen == [False, False, False]
 
 

@@ -27,13 +27,15 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, Iterator, List, Tuple, Type
 
 import pytest
 from fault_server import Fault, FaultServer, compressed_records
+from operation_examples import EXAMPLES
 
 import openapi_client as oc
+from openapi_client._registry import API_CLASSES
+from openapi_client._registry import OPERATIONS as REGISTRY
 from openapi_client._retry import RetryPolicy, backoff_schedule
 from openapi_client.exceptions import (
     SendOutcomeUnknownResponseError,
@@ -62,21 +64,9 @@ RECORD = {"messageid": "5620320", "batchid": "2586749", "status": "DELIVERED"}
 CANCELLED = {"messageid": "2586749", "status": "CANCELLED"}
 
 
-def _schedule_body() -> Dict[str, Any]:
-    when = datetime.now(timezone.utc) + timedelta(days=1)
-    return {**BATCH, "schedule": when.strftime("%Y-%m-%dT%H:%M:%SZ")}
+#: Every operation of the registry, with its example call (test/operation_examples.py).
+OPERATIONS = {name: (op, EXAMPLES[name]) for name, op in REGISTRY.items()}
 
-
-# name -> (HTTP method, documented success status, argument, type of the result)
-OPERATIONS: Dict[str, Tuple[str, int, Callable[[], Any], Any]] = {
-    "batch_send_post": ("POST", 201, lambda: dict(BATCH), oc.BatchMessageResponse),
-    "batch_any_post": ("POST", 201, lambda: list(MESSAGES), oc.BatchMessageResponse),
-    "batch_schedule_post": ("POST", 201, _schedule_body, oc.ScheduledBatchResponse),
-    "batch_batchid_get": ("GET", 200, lambda: "2586749", list),
-    "batches_schedule_batchid_delete": (
-        "DELETE", 200, lambda: "2586749", oc.CancelledMessageResponse
-    ),
-}  # fmt: skip
 
 FAULTS = [
     "refuse",
@@ -126,9 +116,9 @@ class Expected:
         self.attempts = attempts
 
 
-def expected(fault: str, method: str) -> Expected:
+def expected(fault: str, replayable: bool) -> Expected:
     """The contract, cell by cell (see the module docstring)."""
-    send = method == "POST"
+    send = not replayable
     retried = 1 if send else ATTEMPTS
     if fault == "refuse":
         # Nothing was sent, so even a send may be tried again; the server never sees a byte.
@@ -198,21 +188,25 @@ def connect() -> Iterator[Connect]:
 
 def call(api: oc.BatchMessagesApi, name: str, **options: Any) -> Tuple[Any, float]:
     """Run operation ``name``; returns (result or exception, seconds taken)."""
-    argument = OPERATIONS[name][2]()
+    op, example = OPERATIONS[name]
+    method = getattr(API_CLASSES[op.api](api.api_client), name)
+    arguments = example.arguments()
     started = time.monotonic()
     try:
-        result: Any = getattr(api, name)(argument, _request_timeout=TIMEOUT, **options)
+        result: Any = method(**arguments, _request_timeout=TIMEOUT, **options)
     except oc.OpenApiException as exc:
         result = exc
     return result, time.monotonic() - started
 
 
-def check_details(fault: str, method: str, exc: BaseException) -> None:
+def check_details(fault: str, name: str, exc: BaseException) -> None:
     """What each failure must carry besides its class."""
+    op, example = OPERATIONS[name]
+    send = not op.replayable
     if fault in ("html_502", "503"):
         assert isinstance(exc, oc.ServiceException)
         assert exc.status == int(fault[-3:])
-        if method == "POST":
+        if send:
             # A 5xx to a send is both: a service failure, and a send that may have gone out.
             assert isinstance(exc, oc.SendOutcomeUnknownError)
             assert "not retried" in str(exc)
@@ -230,16 +224,18 @@ def check_details(fault: str, method: str, exc: BaseException) -> None:
         assert exc.status in (200, 201)
         assert isinstance(exc.body, str)
         assert "unexpected response" in str(exc)
-        assert isinstance(exc, oc.SendOutcomeUnknownError) is (method == "POST")
+        assert isinstance(exc, oc.SendOutcomeUnknownError) is send
     elif fault in ("no_headers", "trickle", "interim_forever", "trickle_headers"):
-        # From a send, ApiConnectionError (so ApiTimeoutError) means "not sent": never here.
-        assert isinstance(exc, oc.ApiTimeoutError) is (method != "POST")
-        assert isinstance(exc, oc.SendOutcomeUnknownError) is (method == "POST")
+        # Every timeout is an ApiTimeoutError; a send's is also an unknown outcome, which is
+        # what tells it from a timeout that proves nothing was sent.
+        assert isinstance(exc, oc.ApiTimeoutError)
+        assert isinstance(exc, oc.SendOutcomeUnknownError) is send
     elif fault == "refuse":
         assert "not sent" in str(exc)
     if isinstance(exc, oc.SendOutcomeUnknownError):
-        assert exc.method == "POST"
-        assert exc.url.endswith(("/batch/send", "/batch/any", "/batch/schedule"))
+        assert send
+        assert exc.method == op.method
+        assert exc.url.endswith(example.path)
 
 
 MATRIX = [
@@ -255,16 +251,16 @@ MATRIX = [
 def test_fault_matrix(
     servers: Callable[[str, int], FaultServer], connect: Connect, name: str, fault: str
 ) -> None:
-    method, status, _, _ = OPERATIONS[name]
-    want = expected(fault, method)
-    server = servers(fault, status)
+    op, example = OPERATIONS[name]
+    want = expected(fault, op.replayable)
+    server = servers(fault, example.status)
     api, waits = connect(server.url)
     before = server.request_count
 
     result, took = call(api, name)
 
     assert type(result) is want.cls, f"{name} + {fault}: got {result!r}"
-    check_details(fault, method, result)
+    check_details(fault, name, result)
     assert took < budget(want.attempts), f"{name} + {fault} took {took:.2f} s"
     assert server.request_count - before == want.requests
     assert len(waits) == want.attempts - 1
@@ -277,12 +273,17 @@ HUGE_CHILD = r"""
 import json, sys, time
 import openapi_client as oc
 
-url, name, argument = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+sys.path.insert(0, "test")
+from operation_examples import EXAMPLES
+from openapi_client._registry import API_CLASSES, OPERATIONS
+
+url, name = sys.argv[1], sys.argv[2]
 client = oc.ApiClient(oc.Configuration(host=url, api_key={"JWT": "fault-matrix-token"}))
 client.sleep = lambda seconds: None
+api = API_CLASSES[OPERATIONS[name].api](client)
 started = time.monotonic()
 try:
-    result = getattr(oc.BatchMessagesApi(client), name)(argument, _request_timeout=(0.5, 10.0))
+    result = getattr(api, name)(**EXAMPLES[name].arguments(), _request_timeout=(0.5, 10.0))
     outcome = "ok:" + type(result).__name__
 except oc.OpenApiException as exc:
     outcome = type(exc).__name__
@@ -302,11 +303,11 @@ def _cap_memory() -> None:
 @pytest.mark.parametrize("name", list(OPERATIONS))
 def test_fault_matrix_huge_body(servers: Callable[[str, int], FaultServer], name: str) -> None:
     """50 MiB of JSON: decoded or refused with ApiResponseError, no crash, no runaway memory."""
-    _, status, argument, result_type = OPERATIONS[name]
-    server = servers("huge_body", status)
+    op, example = OPERATIONS[name]
+    server = servers("huge_body", example.status)
     before = server.request_count
     child = subprocess.run(
-        [sys.executable, "-c", HUGE_CHILD, server.url, name, json.dumps(argument())],
+        [sys.executable, "-c", HUGE_CHILD, server.url, name],
         cwd=ROOT,
         capture_output=True,
         timeout=45,
@@ -321,10 +322,8 @@ def test_fault_matrix_huge_body(servers: Callable[[str, int], FaultServer], name
         )
     assert child.returncode == 0, child.stderr.decode(errors="replace")[-2000:]
     report = json.loads(child.stdout)
-    unreadable = (
-        "SendOutcomeUnknownResponseError" if OPERATIONS[name][0] == "POST" else "ApiResponseError"
-    )
-    allowed = {unreadable, f"ok:{getattr(result_type, '__name__', '')}"}
+    unreadable = "ApiResponseError" if op.replayable else "SendOutcomeUnknownResponseError"
+    allowed = {unreadable, f"ok:{example.result.__name__}"}
     assert report["outcome"] in allowed, report
     assert report["seconds"] < 20
     assert server.request_count - before == 1
@@ -364,7 +363,7 @@ def test_send_429_then_201_succeeds_with_two_identical_requests(
     with FaultServer(created, script=[Fault("429", retry_after="0")]) as server:
         api, waits = connect(server.url)
         result, _ = call(api, name)
-        assert type(result) is OPERATIONS[name][3]
+        assert type(result) is OPERATIONS[name][1].result
         assert result.batchid == "2586749"
         first, second = server.requests
         assert (first.method, first.path, first.body) == (second.method, second.path, second.body)
@@ -490,8 +489,8 @@ def test_without_preload_content_releases_the_connection_between_retries(
 # -- a body larger than max_response_bytes ---------------------------------------------------
 
 
-SENDS = [name for name, spec in OPERATIONS.items() if spec[0] == "POST"]
-READS = [name for name, spec in OPERATIONS.items() if spec[0] != "POST"]
+SENDS = [name for name, (op, _) in OPERATIONS.items() if not op.replayable]
+READS = [name for name, (op, _) in OPERATIONS.items() if op.replayable]
 
 
 @pytest.mark.timeout(30)
@@ -499,12 +498,13 @@ READS = [name for name, spec in OPERATIONS.items() if spec[0] != "POST"]
 def test_a_body_over_the_size_limit_is_refused_unread_and_not_retried(
     connect: Connect, name: str
 ) -> None:
-    method, status = OPERATIONS[name][:2]
+    op, example = OPERATIONS[name]
+    status = example.status
     with FaultServer(Fault("huge_body", status=status, size=3 * 1024 * 1024)) as server:
         api, waits = connect(server.url, max_response_bytes=1024 * 1024)
         result, _ = call(api, name)
         # A send's 2xx whose id cannot be read: accepted, but which batch is unknown.
-        want = SendOutcomeUnknownResponseError if method == "POST" else oc.ApiResponseError
+        want = oc.ApiResponseError if op.replayable else SendOutcomeUnknownResponseError
         assert type(result) is want
         assert result.status == status
         assert "max_response_bytes" in str(result)
@@ -526,6 +526,7 @@ def test_an_oversized_5xx_to_a_send_is_an_unknown_outcome(
         assert isinstance(result, oc.ApiResponseError)
         assert result.status == status
         assert result.method == "POST"
+        assert result.url.endswith(OPERATIONS[name][1].path)
         assert "max_response_bytes" in str(result)
         assert "not retried" in str(result)
         assert server.request_count == 1
@@ -638,6 +639,50 @@ def test_a_compressed_answer_just_under_the_limit_is_read(connect: Connect) -> N
         assert len(records) == len(json.loads(body))
 
 
+# -- replayable POSTs and sends that are not batches -------------------------------------------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("name", ["messages_post", "messages_inbox_post", "messages_failed_post"])
+def test_a_search_that_times_out_is_retried_then_raises_a_plain_timeout(
+    connect: Connect, name: str
+) -> None:
+    with FaultServer("no_headers", hold=5.0) as server:
+        api, waits = connect(server.url)
+        result, _ = call(api, name)
+        assert type(result) is oc.ApiTimeoutError, result
+        assert not isinstance(result, oc.SendOutcomeUnknownError)
+        assert server.request_count == ATTEMPTS
+        assert len(waits) == ATTEMPTS - 1
+
+
+@pytest.mark.timeout(15)
+def test_a_search_answered_503_then_200_succeeds(connect: Connect) -> None:
+    with FaultServer(Fault("ok", body=[RECORD]), script=["503"]) as server:
+        api, waits = connect(server.url)
+        records, _ = call(api, "messages_post")
+        assert [r.messageid for r in records] == ["5620320"]
+        assert [r.fault for r in server.requests] == ["503", "ok"]
+        assert server.requests[0].body == server.requests[1].body
+        assert len(waits) == 1
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "name", ["message_send_post", "send_flash_message", "otp_send_post", "otp_verify_post"]
+)
+def test_a_text_or_passcode_check_that_times_out_is_sent_exactly_once(
+    connect: Connect, name: str
+) -> None:
+    with FaultServer("no_headers", hold=5.0) as server:
+        api, waits = connect(server.url)
+        result, _ = call(api, name)
+        assert type(result) is SendOutcomeUnknownTimeoutError, result
+        assert not server.wait_for_requests(2, timeout=0.3)
+        assert server.request_count == 1
+        assert waits == []
+
+
 # -- the answer's head is bounded by the attempt's time limit --------------------------------
 
 
@@ -649,7 +694,9 @@ def test_a_send_whose_head_never_ends_is_sent_once(connect: Connect, name: str, 
         api, waits = connect(server.url)
         result, _ = call(api, name)
         assert type(result) is SendOutcomeUnknownTimeoutError, result
-        assert not isinstance(result, oc.ApiConnectionError)
+        # A timeout, and one that may have been sent: the second is what to test first.
+        assert isinstance(result, oc.ApiTimeoutError)
+        assert isinstance(result, oc.SendOutcomeUnknownError)
         assert "not retried" in str(result)
         assert not server.wait_for_requests(2, timeout=0.3)
         assert server.request_count == 1

@@ -609,3 +609,55 @@ def test_property_post_never_replayed_and_wait_bounded(
             assert not d.retry
         if d.retry:
             assert attempt.kind in (K.CONNECT, K.CONNECT_TIMEOUT) or attempt.status == 429
+
+
+# -- the operation's replay flag wins over the method ------------------------------------------
+
+
+@pytest.mark.parametrize("kind", [K.READ_TIMEOUT, K.DROPPED])
+@pytest.mark.parametrize(
+    ("method", "replayable", "retried"),
+    [
+        ("POST", True, True),  # a search: retried after an unknown outcome
+        ("POST", False, False),  # a send
+        ("GET", False, False),  # a read the operation says must not be replayed
+        ("DELETE", True, True),
+    ],
+)
+def test_the_replay_flag_decides_transport_failures(
+    method: str, replayable: bool, retried: bool, kind: FailureKind
+) -> None:
+    attempt = Attempt(method, 1, kind, replayable=replayable)
+    assert RetryPolicy().decide(attempt, rng=at_bottom).retry is retried
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_replayable_post_is_retried_on_5xx_and_a_send_is_not(status: int) -> None:
+    search = Attempt("POST", 1, K.STATUS, status, replayable=True)
+    send = Attempt("POST", 1, K.STATUS, status, replayable=False)
+    assert RetryPolicy().decide(search, rng=at_bottom).retry
+    decision = RetryPolicy().decide(send, rng=at_bottom)
+    assert not decision.retry and "idempotency key" in decision.reason
+
+
+def test_without_the_flag_the_method_decides_as_before() -> None:
+    policy = RetryPolicy()
+    assert Attempt("POST", 1, K.READ_TIMEOUT).replayable is None
+    assert not policy.decide(Attempt("POST", 1, K.READ_TIMEOUT)).retry
+    assert policy.decide(Attempt("GET", 1, K.READ_TIMEOUT), rng=at_bottom).retry
+    # A policy that lists POST keeps replaying a POST built without the flag...
+    opted = RetryPolicy(idempotent_methods=frozenset({"GET", "POST"}))
+    assert opted.decide(Attempt("POST", 1, K.READ_TIMEOUT), rng=at_bottom).retry
+    # ...but never one whose operation says it texts a person.
+    assert not opted.decide(Attempt("POST", 1, K.READ_TIMEOUT, replayable=False)).retry
+
+
+@pytest.mark.parametrize("replayable", [True, False])
+def test_never_sent_failures_and_429_are_retried_whatever_the_flag(replayable: bool) -> None:
+    policy = RetryPolicy()
+    for attempt in (
+        Attempt("POST", 1, K.CONNECT, replayable=replayable),
+        Attempt("POST", 1, K.CONNECT_TIMEOUT, replayable=replayable),
+        Attempt("POST", 1, K.STATUS, 429, replayable=replayable),
+    ):
+        assert policy.decide(attempt, rng=at_bottom).retry

@@ -7,15 +7,13 @@ undecoded ``urllib3.HTTPResponse`` (``*_without_preload_content``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Callable, List, Optional
 
-import urllib3
-from typing_extensions import TypedDict, Unpack
+from typing_extensions import Unpack
 
 from .. import _validation
-from ..api_client import ApiClient, Operation
-from ..api_response import ApiResponse
-from ..configuration import TimeoutSetting
+from .._operation import Operation
+from ..configuration import Configuration
 from ..exceptions import LocalValidationError
 from ..models import (
     BatchMessage,
@@ -25,65 +23,63 @@ from ..models import (
     MessageResponse,
     ScheduledBatchResponse,
 )
+from ._base import (
+    ApiBase,
+    BatchMessageIn,
+    MessagesIn,
+    PathId,
+    RequestOptions,
+    with_http_info,
+    without_preload_content,
+)
 
 if TYPE_CHECKING:
     from .._batching import ChunkedSendReport, ProgressInfo
 
 __all__ = ["BatchMessagesApi"]
 
-BatchMessageIn = Union[BatchMessage, Dict[str, Any]]
-MessagesIn = Sequence[Union[Message, Dict[str, Any]]]
+_API = "BatchMessagesApi"
 
 
-class RequestOptions(TypedDict, total=False):
-    """Per-call options, as in openapi-generator's clients."""
-
-    _request_timeout: TimeoutSetting
-    _request_auth: Optional[Dict[str, Any]]
-    _content_type: Optional[str]
-    _headers: Optional[Dict[str, Any]]
-    _host_index: Optional[int]
-
-
-def _require_schedule(msg: BatchMessage, config: Any) -> BatchMessage:
+def _require_schedule(msg: BatchMessage, config: Configuration) -> BatchMessage:
     if msg.schedule is None or (isinstance(msg.schedule, str) and not msg.schedule.strip()):
         raise LocalValidationError("required to schedule a batch", ["sms_message", "schedule"])
     return _validation.check_batch_message(msg, config)
 
 
-_SEND = Operation(
-    "POST", "/batch/send", {201: BatchMessageResponse},
-    "sms_message", BatchMessage, _validation.check_batch_message,
+SEND: Operation[BatchMessage, BatchMessageResponse] = Operation(
+    name="batch_send_post", api=_API, method="POST", path="/batch/send",
+    status=201, result=BatchMessageResponse, replayable=False,
+    body_name="sms_message", body_type=BatchMessage, body_check=_validation.check_batch_message,
 )  # fmt: skip
-_ANY = Operation(
-    "POST", "/batch/any", {201: BatchMessageResponse},
-    "messages", List[Message], _validation.check_messages,
+ANY: Operation[List[Message], BatchMessageResponse] = Operation(
+    name="batch_any_post", api=_API, method="POST", path="/batch/any",
+    status=201, result=BatchMessageResponse, replayable=False,
+    body_name="messages", body_type=List[Message], body_check=_validation.check_messages,
 )  # fmt: skip
-_SCHEDULE = Operation(
-    "POST", "/batch/schedule", {201: ScheduledBatchResponse},
-    "sms_message", BatchMessage, _require_schedule,
+SCHEDULE: Operation[BatchMessage, ScheduledBatchResponse] = Operation(
+    name="batch_schedule_post", api=_API, method="POST", path="/batch/schedule",
+    status=201, result=ScheduledBatchResponse, replayable=False,
+    body_name="sms_message", body_type=BatchMessage, body_check=_require_schedule,
 )  # fmt: skip
-_GET = Operation("GET", "/batch/{batchid}", {200: List[MessageResponse]})
-_CANCEL = Operation("DELETE", "/batches/schedule/{batchid}", {200: CancelledMessageResponse})
+GET: Operation[None, List[MessageResponse]] = Operation(
+    name="batch_batchid_get", api=_API, method="GET", path="/batch/{batchid}",
+    status=200, result=List[MessageResponse], replayable=True,
+)  # fmt: skip
+CANCEL: Operation[None, CancelledMessageResponse] = Operation(
+    name="batches_schedule_batchid_delete", api=_API, method="DELETE",
+    path="/batches/schedule/{batchid}",
+    status=200, result=CancelledMessageResponse, replayable=True,
+)  # fmt: skip
+#: This class's operations, for the registry.
+OPERATIONS = (SEND, ANY, SCHEDULE, GET, CANCEL)
 
 
-class BatchMessagesApi:
+class BatchMessagesApi(ApiBase):
     """Send, schedule, read back and cancel batches of SMS.
 
-    Every method raises ``ApiValueError``/``ApiTypeError`` for bad input (before sending) and an
-    ``ApiException`` subclass for anything that goes wrong on the way: see ``docs/Errors.md``.
-    Every method takes the options ``_request_timeout`` (seconds, ``(connect, read)``, or
-    ``None`` for none), ``_request_auth``, ``_content_type``, ``_headers`` and ``_host_index``.
+    Errors and per-call options as for every API class (see ``ApiBase``).
     """
-
-    def __init__(self, api_client: Optional[ApiClient] = None) -> None:
-        self.api_client = api_client if api_client is not None else ApiClient.get_default()
-
-    def _call(self, op: Operation, preload: bool, options: RequestOptions, **params: Any) -> Any:
-        body = params.pop(op.body_name) if op.body_name else None
-        return self.api_client._request(
-            op, path_params=params, body=body, preload=preload, **options
-        )
 
     # -- POST /batch/send -------------------------------------------------------------------
 
@@ -105,19 +101,10 @@ class BatchMessagesApi:
             SendOutcomeUnknownError: the request may have gone out; it was not retried.
             ApiException: any other failure (see the exception tree).
         """
-        return self.batch_send_post_with_http_info(sms_message, **options).data
+        return self._info(SEND, options, sms_message).data
 
-    def batch_send_post_with_http_info(
-        self, sms_message: BatchMessageIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[BatchMessageResponse]:
-        """As ``batch_send_post``, returning the ``ApiResponse``."""
-        return self._call(_SEND, True, options, sms_message=sms_message)  # type: ignore[no-any-return]
-
-    def batch_send_post_without_preload_content(
-        self, sms_message: BatchMessageIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batch_send_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._call(_SEND, False, options, sms_message=sms_message)  # type: ignore[no-any-return]
+    batch_send_post_with_http_info = with_http_info(batch_send_post, SEND)
+    batch_send_post_without_preload_content = without_preload_content(batch_send_post, SEND)
 
     # -- POST /batch/any --------------------------------------------------------------------
 
@@ -138,19 +125,10 @@ class BatchMessagesApi:
             SendOutcomeUnknownError: the request may have gone out; it was not retried.
             ApiException: any other failure.
         """
-        return self.batch_any_post_with_http_info(messages, **options).data
+        return self._info(ANY, options, messages).data
 
-    def batch_any_post_with_http_info(
-        self, messages: MessagesIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[BatchMessageResponse]:
-        """As ``batch_any_post``, returning the ``ApiResponse``."""
-        return self._call(_ANY, True, options, messages=messages)  # type: ignore[no-any-return]
-
-    def batch_any_post_without_preload_content(
-        self, messages: MessagesIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batch_any_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._call(_ANY, False, options, messages=messages)  # type: ignore[no-any-return]
+    batch_any_post_with_http_info = with_http_info(batch_any_post, ANY)
+    batch_any_post_without_preload_content = without_preload_content(batch_any_post, ANY)
 
     # -- POST /batch/schedule ---------------------------------------------------------------
 
@@ -172,24 +150,17 @@ class BatchMessagesApi:
             SendOutcomeUnknownError: the request may have gone out; it was not retried.
             ApiException: any other failure.
         """
-        return self.batch_schedule_post_with_http_info(sms_message, **options).data
+        return self._info(SCHEDULE, options, sms_message).data
 
-    def batch_schedule_post_with_http_info(
-        self, sms_message: BatchMessageIn, **options: Unpack[RequestOptions]
-    ) -> ApiResponse[ScheduledBatchResponse]:
-        """As ``batch_schedule_post``, returning the ``ApiResponse``."""
-        return self._call(_SCHEDULE, True, options, sms_message=sms_message)  # type: ignore[no-any-return]
-
-    def batch_schedule_post_without_preload_content(
-        self, sms_message: BatchMessageIn, **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batch_schedule_post``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._call(_SCHEDULE, False, options, sms_message=sms_message)  # type: ignore[no-any-return]
+    batch_schedule_post_with_http_info = with_http_info(batch_schedule_post, SCHEDULE)
+    batch_schedule_post_without_preload_content = without_preload_content(
+        batch_schedule_post, SCHEDULE
+    )
 
     # -- GET /batch/{batchid} ---------------------------------------------------------------
 
     def batch_batchid_get(
-        self, batchid: Union[str, int], **options: Unpack[RequestOptions]
+        self, batchid: PathId, **options: Unpack[RequestOptions]
     ) -> List[MessageResponse]:
         """Read back every message of a batch, with its status.
 
@@ -204,24 +175,15 @@ class BatchMessagesApi:
             NotFoundException: 404, no such batch.
             ApiException: any other failure (reads are retried on 429/5xx and timeouts).
         """
-        return self.batch_batchid_get_with_http_info(batchid, **options).data
+        return self._info(GET, options, batchid=batchid).data
 
-    def batch_batchid_get_with_http_info(
-        self, batchid: Union[str, int], **options: Unpack[RequestOptions]
-    ) -> ApiResponse[List[MessageResponse]]:
-        """As ``batch_batchid_get``, returning the ``ApiResponse``."""
-        return self._call(_GET, True, options, batchid=batchid)  # type: ignore[no-any-return]
-
-    def batch_batchid_get_without_preload_content(
-        self, batchid: Union[str, int], **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batch_batchid_get``, returning the undecoded ``urllib3.HTTPResponse``."""
-        return self._call(_GET, False, options, batchid=batchid)  # type: ignore[no-any-return]
+    batch_batchid_get_with_http_info = with_http_info(batch_batchid_get, GET)
+    batch_batchid_get_without_preload_content = without_preload_content(batch_batchid_get, GET)
 
     # -- DELETE /batches/schedule/{batchid} -------------------------------------------------
 
     def batches_schedule_batchid_delete(
-        self, batchid: Union[str, int], **options: Unpack[RequestOptions]
+        self, batchid: PathId, **options: Unpack[RequestOptions]
     ) -> CancelledMessageResponse:
         """Cancel a scheduled batch; its credits are returned.
 
@@ -236,19 +198,14 @@ class BatchMessagesApi:
             ApiException: the batch is unknown, already sent or already cancelled, or another
                 failure.
         """
-        return self.batches_schedule_batchid_delete_with_http_info(batchid, **options).data
+        return self._info(CANCEL, options, batchid=batchid).data
 
-    def batches_schedule_batchid_delete_with_http_info(
-        self, batchid: Union[str, int], **options: Unpack[RequestOptions]
-    ) -> ApiResponse[CancelledMessageResponse]:
-        """As ``batches_schedule_batchid_delete``, returning the ``ApiResponse``."""
-        return self._call(_CANCEL, True, options, batchid=batchid)  # type: ignore[no-any-return]
-
-    def batches_schedule_batchid_delete_without_preload_content(
-        self, batchid: Union[str, int], **options: Unpack[RequestOptions]
-    ) -> urllib3.HTTPResponse:
-        """As ``batches_schedule_batchid_delete``, returning the undecoded response."""
-        return self._call(_CANCEL, False, options, batchid=batchid)  # type: ignore[no-any-return]
+    batches_schedule_batchid_delete_with_http_info = with_http_info(
+        batches_schedule_batchid_delete, CANCEL
+    )
+    batches_schedule_batchid_delete_without_preload_content = without_preload_content(
+        batches_schedule_batchid_delete, CANCEL
+    )
 
     # -- any number of recipients -----------------------------------------------------------
 
