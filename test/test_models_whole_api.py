@@ -456,7 +456,7 @@ def test_any_unknown_fields_are_kept(extra: Dict[str, Any]) -> None:
         (oc.SendMessageResponse, {"messageid"}),
         (oc.ScheduledMessageResponse, {"messageid"}),
         (oc.DeletedMessageResponse, {"messageid"}),
-        (oc.OTPResponse, {"messageid"}),
+        (oc.OTPResponse, set()),
         (oc.CreditsResponse, {"credits"}),
         (TestResponse, {"message"}),
         (oc.ScheduledMessage, set()),
@@ -540,3 +540,35 @@ def test_the_balance_is_a_number_even_when_sent_as_text(sent: str, balance: floa
 def test_answers_that_cannot_be_read_are_refused(model: Type[BaseModel], body: Any) -> None:
     with pytest.raises(ValidationError):
         model.model_validate_json(json.dumps(body))
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400", "2.5"])
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (oc.SendMessageResponse, "messageid"),
+        (oc.ScheduledMessageResponse, "messageid"),
+        (oc.DeletedMessageResponse, "messageid"),
+        (oc.OTPResponse, "messageid"),
+        (oc.ScheduledMessagesResponse, "id"),
+    ],
+    ids=lambda v: _name(v) or v,
+)
+def test_an_id_that_is_not_text_or_a_whole_number_is_refused(
+    model: Type[BaseModel], field: str, number: str
+) -> None:
+    with pytest.raises(ValidationError, match="not an id"):
+        model.model_validate_json(f'{{"{field}": {number}}}')
+    assert getattr(model.model_validate_json(f'{{"{field}": 42}}'), field) == "42"
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "1e400"])
+@pytest.mark.parametrize("model", [oc.OTPVerifyResponse, oc.ScheduledMessage], ids=_name)
+def test_a_destination_that_is_not_a_finite_number_is_refused(
+    model: Type[BaseModel], number: str
+) -> None:
+    with pytest.raises(ValidationError, match="not a number"):
+        model.model_validate_json(f'{{"destination": {number}}}')
+    assert model.model_validate_json('{"destination": 447700900001}').destination == (
+        "447700900001"
+    )

@@ -34,6 +34,7 @@ NOT_OBSERVED_HERE = {
     "transport-errors",
     "metadata-shape",
     "metadata-required",
+    "otp-required",
     "debug-logging",
     "dropped-helpers",
 }

@@ -7,6 +7,7 @@ from typing import Optional
 from pydantic import Field
 
 from ._base import ResponseModel
+from ._types import Id
 
 __all__ = ["DeletedMessageResponse"]
 
@@ -14,5 +15,5 @@ __all__ = ["DeletedMessageResponse"]
 class DeletedMessageResponse(ResponseModel):
     """A message's record was deleted from the account."""
 
-    messageid: str = Field(description="ID of the deleted message.")
+    messageid: Id = Field(description="ID of the deleted message.")
     status: Optional[str] = Field(default=None, description="Status after the call: DELETED.")

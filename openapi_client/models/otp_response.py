@@ -7,6 +7,7 @@ from typing import Optional
 from pydantic import Field
 
 from ._base import ResponseModel
+from ._types import Id
 
 __all__ = ["OTPResponse"]
 
@@ -14,7 +15,9 @@ __all__ = ["OTPResponse"]
 class OTPResponse(ResponseModel):
     """The passcode was texted. Keep ``messageid`` to look the passcode up later."""
 
-    messageid: str = Field(description="ID of the text that carried the passcode.")
+    messageid: Optional[Id] = Field(
+        default=None, description="ID of the text that carried the passcode."
+    )
     status: Optional[str] = Field(default=None, description="Status of that text, e.g. SENT.")
     credits: Optional[float] = Field(
         default=None, description="Credits left on the account after this send."

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from .._dates import parse_api_datetime
 from ._base import ResponseModel
+from ._types import NumberText
 
 __all__ = ["OTPVerifyResponse"]
 
@@ -20,7 +21,9 @@ class OTPVerifyResponse(ResponseModel):
     are also offered parsed (``created_at``, ``expires_at``, ``modified_at``).
     """
 
-    destination: Optional[str] = Field(default=None, description="Number the passcode went to.")
+    destination: Optional[NumberText] = Field(
+        default=None, description="Number the passcode went to."
+    )
     status: Optional[str] = Field(
         default=None, description="VERIFIED once used in time, EXPIRED after; others may occur."
     )

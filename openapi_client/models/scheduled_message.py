@@ -9,6 +9,7 @@ from pydantic import Field
 
 from .._dates import parse_api_datetime
 from ._base import ResponseModel
+from ._types import NumberText
 
 __all__ = ["ScheduledMessage"]
 
@@ -22,7 +23,7 @@ class ScheduledMessage(ResponseModel):
 
     sender: Optional[str] = Field(default=None, description="Sender ID.")
     content: Optional[str] = Field(default=None, description="Message text.")
-    destination: Optional[str] = Field(
+    destination: Optional[NumberText] = Field(
         default=None, description="Recipient's number, for a single message."
     )
     destinations: Optional[List[str]] = Field(

@@ -7,6 +7,7 @@ from typing import Optional
 from pydantic import Field
 
 from ._base import ResponseModel
+from ._types import Id
 from .scheduled_messages_response_message import ScheduledMessagesResponseMessage
 
 __all__ = ["ScheduledMessagesResponse"]
@@ -18,7 +19,7 @@ class ScheduledMessagesResponse(ResponseModel):
     status: Optional[str] = Field(
         default=None, description="SCHEDULED, PROCESSED (it has gone out) or CANCELLED."
     )
-    id: Optional[str] = Field(default=None, description="ID of the scheduled job.")
+    id: Optional[Id] = Field(default=None, description="ID of the scheduled job.")
     batch: Optional[bool] = Field(default=None, description="True for a batch, false for one.")
     message: Optional[ScheduledMessagesResponseMessage] = Field(
         default=None, description="What will be (or was) sent."

@@ -7,6 +7,7 @@ from typing import Optional
 from pydantic import Field
 
 from ._base import ResponseModel
+from ._types import Id
 
 __all__ = ["SendMessageResponse"]
 
@@ -18,7 +19,7 @@ class SendMessageResponse(ResponseModel):
     them must not turn a text that went out into an error.
     """
 
-    messageid: str = Field(description="ID of the new message (sent as a number by some servers).")
+    messageid: Id = Field(description="ID of the new message (sent as a number by some servers).")
     status: Optional[str] = Field(default=None, description="Status of the message, e.g. SENT.")
     credits: Optional[float] = Field(
         default=None, description="Credits left on the account after this send."
