@@ -261,7 +261,7 @@ def machine_info(with_java: bool) -> Dict[str, str]:
     except OSError:
         pass
     ours = "?"
-    init = ROOT / "openapi_client" / "__init__.py"
+    init = ROOT / "openapi_client" / "_version.py"
     if init.is_file():
         found = re.search(r"__version__\s*=\s*[\"']([^\"']+)", init.read_text(encoding="utf-8"))
         ours = found.group(1) if found else "?"
