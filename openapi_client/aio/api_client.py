@@ -113,11 +113,7 @@ class ApiClient(BaseApiClient[_sending.AsyncTransport]):
         post_params: Any = None,
         _request_timeout: Any = _UNSET,
     ) -> RESTResponse:
-        """Send a request built by ``param_serialize``; returns the undecoded answer.
-
-        Raises:
-            ApiConnectionError, ApiTimeoutError, SendOutcomeUnknownError: the request failed
-                below HTTP (after the retries the policy allows).
-        """
-        request = self._call_request(method, url, header_params, body, _request_timeout)
-        return await self._send(request)
+        """As the sync ``ApiClient.call_api``, awaited; the answer comes back already read."""
+        return await self._send(
+            self._call_request(method, url, header_params, body, _request_timeout)
+        )
