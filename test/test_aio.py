@@ -83,10 +83,41 @@ def test_the_stub_declares_each_operation_as_the_sync_class_does(name: str, vari
     assert ast.unparse(stub.returns) == _expected_result(sync.return_annotation, variant)
 
 
+#: Methods of an async class beyond its registry operations (awaited twins of sync ones).
+EXTRAS = {("BatchMessagesApi", "batch_send_many"), ("BatchMessagesApi", "batch_any_many")}
+
+
 def test_the_stub_declares_nothing_the_registry_does_not_have() -> None:
     declared = {key for key in _stub_methods() if key[1] != "__init__"}
     made = {(op.api, op.name + v) for op in OPERATIONS.values() for v in VARIANTS}
-    assert declared == made
+    assert declared == made | EXTRAS
+
+
+@pytest.mark.parametrize(("api", "name"), sorted(EXTRAS))
+def test_the_chunked_sends_take_the_sync_parameters(api: str, name: str) -> None:
+    stub = _stub_methods()[(api, name)]
+    assert isinstance(stub, ast.AsyncFunctionDef)
+    sync = inspect.signature(getattr(API_CLASSES[api], name))
+    args = stub.args
+    declared = [
+        (a.arg, ast.unparse(a.annotation) if a.annotation else None)
+        for a in [*args.args, *args.kwonlyargs]
+    ]
+    if args.kwarg is not None and args.kwarg.annotation is not None:
+        declared.append((args.kwarg.arg, ast.unparse(args.kwarg.annotation)))
+    want = [(p.name, None if p.name == "self" else p.annotation) for p in sync.parameters.values()]
+    assert declared == want
+    defaults = [ast.unparse(d) for d in [*args.defaults, *args.kw_defaults] if d is not None]
+    sync_defaults = [
+        repr(p.default)
+        for p in sync.parameters.values()
+        if p.default is not inspect.Parameter.empty
+    ]
+    assert defaults == sync_defaults
+    assert stub.returns is not None and ast.unparse(stub.returns) == sync.return_annotation
+    method = getattr(getattr(aio, api), name)
+    assert inspect.iscoroutinefunction(method)
+    assert inspect.signature(method) == sync
 
 
 @pytest.mark.parametrize("name", list(OPERATIONS))

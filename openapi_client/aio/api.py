@@ -11,11 +11,13 @@ checkers each method's parameters and result, and a test holds it to the sync cl
 from __future__ import annotations
 
 import inspect
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional, cast
 
+from .._batching import ChunkedSendReport, ProgressInfo, plan_any_many, plan_send_many
 from .._operation import Operation
 from .._registry import API_CLASSES, OPERATIONS
 from ..api._base import _arguments, _named
+from . import _batching
 from .api_client import ApiClient
 
 __all__ = [
@@ -103,6 +105,51 @@ def _method(op: Operation[Any, Any], plain: Callable[..., Any], suffix: str) -> 
     return method
 
 
+class _ChunkedSends(ApiBase):
+    """``batch_send_many`` and ``batch_any_many``: the sync plans, driven by asyncio tasks."""
+
+    async def batch_send_many(
+        self,
+        sms_message: Any,
+        chunk_size: int = 5000,
+        *,
+        resume: Optional[ChunkedSendReport] = None,
+        progress: Optional[Callable[[ProgressInfo], None]] = None,
+        max_in_flight: int = 1,
+        **options: Any,
+    ) -> ChunkedSendReport:
+        plan = plan_send_many(self, sms_message, chunk_size, resume, max_in_flight)
+        send = cast(Any, self).batch_send_post
+        return await _batching.run(plan, send, progress, options)
+
+    async def batch_any_many(
+        self,
+        messages: Any,
+        chunk_size: int = 5000,
+        *,
+        resume: Optional[ChunkedSendReport] = None,
+        progress: Optional[Callable[[ProgressInfo], None]] = None,
+        max_in_flight: int = 1,
+        **options: Any,
+    ) -> ChunkedSendReport:
+        plan = plan_any_many(self, messages, chunk_size, resume, max_in_flight)
+        send = cast(Any, self).batch_any_post
+        return await _batching.run(plan, send, progress, options)
+
+
+def _carry_over(method: Callable[..., Any], sync: Callable[..., Any]) -> None:
+    """Give ``method`` the docstring and parameters of the sync method of the same name."""
+    method.__doc__ = sync.__doc__
+    vars(method)["__signature__"] = inspect.signature(sync)
+
+
+for _name in ("batch_send_many", "batch_any_many"):
+    _carry_over(getattr(_ChunkedSends, _name), getattr(API_CLASSES["BatchMessagesApi"], _name))
+
+#: What an async class has besides its registry operations.
+_EXTRAS: Dict[str, type] = {"BatchMessagesApi": _ChunkedSends}
+
+
 def _build(name: str) -> type:
     sync = API_CLASSES[name]
     namespace: Dict[str, Any] = {"__doc__": sync.__doc__, "__module__": __name__}
@@ -111,7 +158,7 @@ def _build(name: str) -> type:
             plain = getattr(sync, op.name)
             for suffix in _VARIANTS:
                 namespace[op.name + suffix] = _method(op, plain, suffix)
-    return type(name, (ApiBase,), namespace)
+    return type(name, (_EXTRAS.get(name, ApiBase),), namespace)
 
 
 BatchMessagesApi = _build("BatchMessagesApi")

@@ -4,11 +4,12 @@ One coroutine per operation and variant, with the sync method's parameters and r
 ``test/test_aio.py`` fails when this file and the sync classes disagree.
 """
 
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import httpx
 from typing_extensions import Unpack
 
+from .._batching import ChunkedSendReport, ProgressInfo
 from ..api._base import (
     BatchMessageIn,
     MessageIn,
@@ -97,6 +98,26 @@ class BatchMessagesApi(ApiBase):
     async def batches_schedule_batchid_delete_without_preload_content(
         self, batchid: PathId, **options: Unpack[RequestOptions]
     ) -> httpx.Response: ...
+    async def batch_send_many(
+        self,
+        sms_message: BatchMessageIn,
+        chunk_size: int = 5000,
+        *,
+        resume: Optional[ChunkedSendReport] = None,
+        progress: Optional[Callable[[ProgressInfo], None]] = None,
+        max_in_flight: int = 1,
+        **options: Unpack[RequestOptions],
+    ) -> ChunkedSendReport: ...
+    async def batch_any_many(
+        self,
+        messages: MessagesIn,
+        chunk_size: int = 5000,
+        *,
+        resume: Optional[ChunkedSendReport] = None,
+        progress: Optional[Callable[[ProgressInfo], None]] = None,
+        max_in_flight: int = 1,
+        **options: Unpack[RequestOptions],
+    ) -> ChunkedSendReport: ...
 
 class MessagesApi(ApiBase):
     async def message_send_post(
