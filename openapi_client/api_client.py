@@ -91,6 +91,7 @@ class BaseApiClient(Generic[TransportT]):
     send loop and the methods that wait on it.
     """
 
+    #: Each client class sets its own, so the sync and the async default never mix.
     _default: Any = None
 
     def __init__(
@@ -131,11 +132,9 @@ class BaseApiClient(Generic[TransportT]):
     @classmethod
     def get_default(cls) -> Self:
         """A shared client of this class, built from the default configuration."""
-        default = cls.__dict__.get("_default")
-        if default is None:
-            default = cls()
-            cls._default = default
-        return cast(Self, default)
+        if cls._default is None:
+            cls._default = cls()
+        return cast(Self, cls._default)
 
     @classmethod
     def set_default(cls, default: Optional[Self]) -> None:
