@@ -62,7 +62,7 @@ async def _raw(
     return await client._request_raw(op, path_params=path, body=body, **options)
 
 
-#: method name suffix -> what the method runs, and what its result is called in its signature.
+#: Method name suffix -> what a method of that variant runs once its arguments are bound.
 _VARIANTS: Dict[str, Runner] = {
     "": _data,
     "_with_http_info": _info,
