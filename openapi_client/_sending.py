@@ -19,7 +19,16 @@ from .configuration import Configuration, client_log
 from .exceptions import ApiException, exception_for
 from .rest import ResponseTooLarge, RESTResponse, TransportError
 
-__all__ = ["Transport", "after_answer", "after_failure", "send", "transport_exception"]
+__all__ = [
+    "Transport",
+    "after_answer",
+    "after_failure",
+    "debugging",
+    "log_answer",
+    "log_retry",
+    "send",
+    "transport_exception",
+]
 
 logger = logging.getLogger("openapi_client")
 
@@ -107,6 +116,38 @@ def after_answer(
     return decision if decision.retry else None
 
 
+def debugging(config: Configuration) -> bool:
+    """Whether each answer is logged with its time (``config.debug`` or DEBUG logging)."""
+    return config.debug or logger.isEnabledFor(logging.DEBUG)
+
+
+def log_answer(
+    config: Configuration,
+    request: PreparedRequest,
+    response: RESTResponse,
+    started: float,
+    number: int,
+) -> None:
+    """Log one answer: status, time since ``started`` (``perf_counter``), attempt number."""
+    client_log(
+        config,
+        logging.DEBUG,
+        "%s %s -> %s in %.1f ms (attempt %d)",
+        request.method,
+        request.url,
+        response.status,
+        (time.perf_counter() - started) * 1000,
+        number,
+    )
+
+
+def log_retry(config: Configuration, request: PreparedRequest, decision: Decision) -> None:
+    """Log that ``request`` is tried again, and why."""
+    client_log(
+        config, logging.INFO, "retrying %s %s: %s", request.method, request.url, decision.reason
+    )
+
+
 def send(
     transport: Transport,
     request: PreparedRequest,
@@ -117,7 +158,7 @@ def send(
 ) -> RESTResponse:
     """Send ``request`` with the retries ``policy`` allows. Every failure leaves as ApiException."""
     number = 1
-    debug = config.debug or logger.isEnabledFor(logging.DEBUG)
+    debug = debugging(config)
     while True:
         started = time.perf_counter() if debug else 0.0
         try:
@@ -133,16 +174,7 @@ def send(
             decision = after_failure(policy, request, number, exc)
         else:
             if debug:
-                client_log(
-                    config,
-                    logging.DEBUG,
-                    "%s %s -> %s in %.1f ms (attempt %d)",
-                    request.method,
-                    request.url,
-                    response.status,
-                    (time.perf_counter() - started) * 1000,
-                    number,
-                )
+                log_answer(config, request, response, started, number)
             answered = after_answer(policy, request, number, response)
             if answered is None:
                 return response
@@ -151,8 +183,6 @@ def send(
                 # The connection goes back to the pool for the next try.
                 response.response.drain_conn()
                 response.response.release_conn()
-        client_log(
-            config, logging.INFO, "retrying %s %s: %s", request.method, request.url, decision.reason
-        )
+        log_retry(config, request, decision)
         sleep(decision.wait)
         number += 1

@@ -27,19 +27,21 @@ from typing import (
     Any,
     Callable,
     Dict,
+    Generic,
     Mapping,
     Optional,
     Sequence,
     Tuple,
     TypeVar,
     Union,
+    cast,
 )
 from urllib.parse import urlencode
 
 import urllib3
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from . import _sending
 from . import models as _models
@@ -68,7 +70,7 @@ from .exceptions import (
 )
 from .rest import RESTClientObject, RESTResponse
 
-__all__ = ["ApiClient", "Operation"]
+__all__ = ["ApiClient", "BaseApiClient", "Operation"]
 
 R = TypeVar("R")
 
@@ -79,23 +81,18 @@ _UNSET: Any = object()
 _ERROR_MODELS = (_models.ExtendedErrorModel, _models.ErrorModel)
 
 
-class ApiClient:
-    """Talks HTTP to The SMS Works on behalf of the API classes.
+TransportT = TypeVar("TransportT")
 
-    Args:
-        configuration: settings; ``Configuration.get_default()`` when not given.
-        header_name, header_value: one extra header sent with every request.
-        cookie: a ``Cookie`` header value (kept for compatibility; the API does not use one).
-        transport: what sends requests (default: urllib3). Tests pass a fake.
 
-    Use it as a context manager, or call ``close()``, to release its connections. One client may
-    be shared by many threads.
+class BaseApiClient(Generic[TransportT]):
+    """Everything a client does but sending: settings, headers, preparing and interpreting.
+
+    ``ApiClient`` (here) and ``openapi_client.aio.ApiClient`` add only their transport, their
+    send loop and the methods that wait on it.
     """
 
-    #: How retries wait; tests replace it to make waits instant without changing the policy.
-    sleep: Callable[[float], None] = staticmethod(time.sleep)
-
-    _default: Optional[ApiClient] = None
+    #: Each client class sets its own, so the sync and the async default never mix.
+    _default: Any = None
 
     def __init__(
         self,
@@ -104,7 +101,7 @@ class ApiClient:
         header_value: Optional[str] = None,
         cookie: Optional[str] = None,
         *,
-        transport: Optional[_sending.Transport] = None,
+        transport: Optional[TransportT] = None,
     ) -> None:
         self.configuration = configuration or Configuration.get_default()
         if self.configuration.verify_ssl is False:
@@ -115,9 +112,7 @@ class ApiClient:
                 "token and the messages",
                 stacklevel=2,
             )
-        self.rest_client = (
-            transport if transport is not None else RESTClientObject(self.configuration)
-        )
+        self.rest_client: TransportT = transport if transport is not None else self._new_transport()
         self.default_headers: Dict[str, str] = {}
         if header_name is not None:
             self.set_default_header(header_name, header_value or "")
@@ -128,33 +123,22 @@ class ApiClient:
         self._auth_cache: Tuple[Optional[str], Optional[str]] = (None, None)
         self._origins = OriginGuard()
 
-    # -- lifecycle --------------------------------------------------------------------------
-
-    def __enter__(self) -> ApiClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release every pooled connection."""
-        clear = getattr(self.rest_client, "clear", None)
-        if clear is not None:
-            clear()
+    def _new_transport(self) -> TransportT:
+        raise NotImplementedError
 
     def __repr__(self) -> str:
-        return f"ApiClient(host={self.configuration.host!r})"
+        return f"{type(self).__name__}(host={self.configuration.host!r})"
 
     @classmethod
-    def get_default(cls) -> ApiClient:
-        """A shared client built from the default configuration."""
+    def get_default(cls) -> Self:
+        """A shared client of this class, built from the default configuration."""
         if cls._default is None:
-            cls._default = ApiClient()
-        return cls._default
+            cls._default = cls()
+        return cast(Self, cls._default)
 
     @classmethod
-    def set_default(cls, default: Optional[ApiClient]) -> None:
-        """Replace the shared default client."""
+    def set_default(cls, default: Optional[Self]) -> None:
+        """Replace the shared default client of this class."""
         cls._default = default
 
     # -- headers ----------------------------------------------------------------------------
@@ -219,31 +203,6 @@ class ApiClient:
 
     # -- the request core: prepare, send, interpret --------------------------------------
 
-    def _request(
-        self,
-        op: Operation[Any, R],
-        *,
-        path_params: Optional[Mapping[str, Any]] = None,
-        body: object = None,
-        **options: Unpack[RequestOptions],
-    ) -> ApiResponse[R]:
-        """Run ``op`` and decode its answer."""
-        request = self._prepare(op, path_params, body, True, options)
-        return self._answer(self._send(request), op.responses, request)
-
-    def _request_raw(
-        self,
-        op: Operation[Any, Any],
-        *,
-        path_params: Optional[Mapping[str, Any]] = None,
-        body: object = None,
-        **options: Unpack[RequestOptions],
-    ) -> urllib3.HTTPResponse:
-        """Run ``op``; its answer's body is left unread, whatever its status."""
-        request = self._prepare(op, path_params, body, False, options)
-        response: urllib3.HTTPResponse = self._send(request).response
-        return response
-
     def _prepare(
         self,
         op: Operation[Any, Any],
@@ -306,16 +265,6 @@ class ApiClient:
                     "is not valid Unicode text (a lone surrogate); it cannot be sent", where
                 ) from None
             raise ApiValueError(f"cannot be written as JSON: {exc}", [name]) from None
-
-    def _send(self, request: PreparedRequest) -> RESTResponse:
-        """Send with retries. Every failure leaves here as an ``ApiException``."""
-        return _sending.send(
-            self.rest_client,
-            request,
-            policy=self._retry_policy,
-            config=self.configuration,
-            sleep=self.sleep,
-        )
 
     def _answer(
         self,
@@ -423,25 +372,20 @@ class ApiClient:
             return value.strftime(self.configuration.date_format)
         return str(value)
 
-    def call_api(
+    def _call_request(
         self,
         method: str,
         url: str,
-        header_params: Optional[Dict[str, str]] = None,
-        body: Any = None,
-        post_params: Any = None,
-        _request_timeout: Any = _UNSET,
-    ) -> RESTResponse:
-        """Send a request built by ``param_serialize``; returns the undecoded answer.
-
-        Raises:
-            ApiConnectionError, ApiTimeoutError, SendOutcomeUnknownError: the request failed
-                below HTTP (after the retries the policy allows).
-        """
-        timeout = self.configuration.timeout if _request_timeout is _UNSET else _request_timeout
+        header_params: Optional[Dict[str, str]],
+        body: Any,
+        timeout: Any,
+    ) -> PreparedRequest:
+        """The request ``call_api`` sends: a ``param_serialize`` result, judged by its method."""
+        if timeout is _UNSET:
+            timeout = self.configuration.timeout
         if body is not None and not isinstance(body, (bytes, bytearray)):
             body = json.dumps(self.sanitize_for_serialization(body)).encode()
-        request = PreparedRequest(
+        return PreparedRequest(
             method=method,
             url=url,
             headers=dict(header_params or {}),
@@ -450,7 +394,6 @@ class ApiClient:
             preload=True,
             replayable=None,
         )
-        return self._send(request)
 
     def response_deserialize(
         self,
@@ -487,7 +430,7 @@ class ApiClient:
     @staticmethod
     def select_header_content_type(content_types: Sequence[str]) -> Optional[str]:
         """The ``Content-Type`` to send for these media types: a JSON one if offered."""
-        return ApiClient.select_header_accept(content_types)
+        return BaseApiClient.select_header_accept(content_types)
 
     def sanitize_for_serialization(self, obj: Any) -> Any:
         """Turn models, dates and containers into plain JSON-ready values."""
@@ -502,6 +445,97 @@ class ApiClient:
         if isinstance(obj, (_dt.datetime, _dt.date)):
             return obj.isoformat()
         raise ApiTypeError(f"cannot serialise {type(obj).__name__} to JSON")
+
+
+class ApiClient(BaseApiClient[_sending.Transport]):
+    """Talks HTTP to The SMS Works on behalf of the API classes.
+
+    Args:
+        configuration: settings; ``Configuration.get_default()`` when not given.
+        header_name, header_value: one extra header sent with every request.
+        cookie: a ``Cookie`` header value (kept for compatibility; the API does not use one).
+        transport: what sends requests (default: urllib3). Tests pass a fake.
+
+    Use it as a context manager, or call ``close()``, to release its connections. One client may
+    be shared by many threads.
+    """
+
+    #: How retries wait; tests replace it to make waits instant without changing the policy.
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+
+    _default: Any = None
+
+    def _new_transport(self) -> _sending.Transport:
+        return RESTClientObject(self.configuration)
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        clear = getattr(self.rest_client, "clear", None)
+        if clear is not None:
+            clear()
+
+    # -- the request path: prepare, send, interpret ----------------------------------------
+
+    def _request(
+        self,
+        op: Operation[Any, R],
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        body: object = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApiResponse[R]:
+        """Run ``op`` and decode its answer."""
+        request = self._prepare(op, path_params, body, True, options)
+        return self._answer(self._send(request), op.responses, request)
+
+    def _request_raw(
+        self,
+        op: Operation[Any, Any],
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        body: object = None,
+        **options: Unpack[RequestOptions],
+    ) -> urllib3.HTTPResponse:
+        """Run ``op``; its answer's body is left unread, whatever its status."""
+        request = self._prepare(op, path_params, body, False, options)
+        response: urllib3.HTTPResponse = self._send(request).response
+        return response
+
+    def _send(self, request: PreparedRequest) -> RESTResponse:
+        """Send with retries. Every failure leaves here as an ``ApiException``."""
+        return _sending.send(
+            self.rest_client,
+            request,
+            policy=self._retry_policy,
+            config=self.configuration,
+            sleep=self.sleep,
+        )
+
+    def call_api(
+        self,
+        method: str,
+        url: str,
+        header_params: Optional[Dict[str, str]] = None,
+        body: Any = None,
+        post_params: Any = None,
+        _request_timeout: Any = _UNSET,
+    ) -> RESTResponse:
+        """Send a request built by ``param_serialize``; returns the undecoded answer.
+
+        Raises:
+            ApiConnectionError, ApiTimeoutError, SendOutcomeUnknownError: the request failed
+                below HTTP (after the retries the policy allows).
+        """
+        request = self._call_request(method, url, header_params, body, _request_timeout)
+        return self._send(request)
 
 
 def _replayable(request: Optional[PreparedRequest]) -> bool:

@@ -74,3 +74,21 @@ class RawResponse:
 
     def release_conn(self) -> None:
         self.released = True
+
+    async def aclose(self) -> None:
+        """What the async send loop calls on an answer it does not keep (``httpx.Response``)."""
+        self.drained += 1
+        self.released = True
+
+
+class AsyncFakeTransport:
+    """``FakeTransport`` behind the async transport's contract: the same script and record."""
+
+    def __init__(self, fake: FakeTransport) -> None:
+        self.fake = fake
+
+    async def request(self, *args: Any, **kwargs: Any) -> RESTResponse:
+        return self.fake.request(*args, **kwargs)
+
+    async def clear(self) -> None:
+        self.fake.clear()

@@ -29,7 +29,8 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 
 import openapi_client
-from openapi_client import cli, models
+from openapi_client import aio, cli, models
+from openapi_client._registry import API_CLASSES
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -179,6 +180,7 @@ def _isolated_globals() -> Iterator[None]:
     handlers, level = list(package_logger.handlers), package_logger.level
     default_config = openapi_client.Configuration._default
     default_client = openapi_client.ApiClient._default
+    default_async_client = aio.ApiClient._default
     try:
         yield
     finally:
@@ -188,6 +190,7 @@ def _isolated_globals() -> Iterator[None]:
         package_logger.setLevel(level)
         openapi_client.Configuration._default = default_config
         openapi_client.ApiClient._default = default_client
+        aio.ApiClient._default = default_async_client
 
 
 def _execute(block: Block, namespace: Dict[str, Any]) -> Tuple[str, Optional[str]]:
@@ -409,3 +412,23 @@ def test_api_page_lists_every_public_method() -> None:
 def test_every_export_is_documented() -> None:
     text = "\n".join(path.read_text(encoding="utf-8") for path in doc_files())
     assert [name for name in openapi_client.__all__ if not _mentions(text, name)] == []
+
+
+# -- the asyncio page ---------------------------------------------------------------------------
+
+ASYNC_BLOCKS = [block for block in ALL_BLOCKS if block.path == "docs/Async.md"]
+
+
+def test_the_async_page_runs_its_examples_with_asyncio_run() -> None:
+    # The examples are whole scripts, run by test_doc_block_runs like every other block.
+    assert ASYNC_BLOCKS, "docs/Async.md has no python blocks"
+    for block in ASYNC_BLOCKS:
+        assert block.marker is None, f"{block.id} is not run"
+        assert "asyncio.run(" in block.source, f"{block.id} does not run its coroutine"
+
+
+@pytest.mark.parametrize("api", list(API_CLASSES))
+def test_the_async_page_awaits_every_api_class(api: str) -> None:
+    used = [b for b in ASYNC_BLOCKS if f"openapi_client.{api}(" in b.source]
+    assert used, f"no example of docs/Async.md uses aio.{api}"
+    assert any("await " in b.source for b in used)

@@ -30,6 +30,7 @@ import time
 from typing import Any, Callable, Dict, Iterator, List, Tuple, Type
 
 import pytest
+from clients import KINDS, Caller
 from fault_server import Fault, FaultServer, compressed_records
 from operation_examples import EXAMPLES
 
@@ -186,6 +187,36 @@ def connect() -> Iterator[Connect]:
         client.close()
 
 
+MakeCaller = Callable[..., Caller]
+
+
+@pytest.fixture
+def callers() -> Iterator[MakeCaller]:
+    """``callers(kind, url, **config)`` -> a ``Caller`` of the sync or async client."""
+    made: List[Caller] = []
+
+    def build(kind: str, url: str, **config: Any) -> Caller:
+        config.setdefault("api_key", {"JWT": "fault-matrix-token"})
+        caller = Caller(kind, oc.Configuration(host=url, **config))
+        made.append(caller)
+        return caller
+
+    yield build
+    for caller in made:
+        caller.close()
+
+
+def call_on(caller: Caller, name: str, **options: Any) -> Tuple[Any, float]:
+    """Run operation ``name`` on either client; returns (result or exception, seconds taken)."""
+    arguments = OPERATIONS[name][1].arguments()
+    started = time.monotonic()
+    try:
+        result: Any = caller.call(name, **arguments, _request_timeout=TIMEOUT, **options)
+    except oc.OpenApiException as exc:
+        result = exc
+    return result, time.monotonic() - started
+
+
 def call(api: oc.BatchMessagesApi, name: str, **options: Any) -> Tuple[Any, float]:
     """Run operation ``name``; returns (result or exception, seconds taken)."""
     op, example = OPERATIONS[name]
@@ -247,23 +278,28 @@ MATRIX = [
 
 
 @pytest.mark.timeout(30)
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(("name", "fault"), MATRIX)
 def test_fault_matrix(
-    servers: Callable[[str, int], FaultServer], connect: Connect, name: str, fault: str
+    servers: Callable[[str, int], FaultServer],
+    callers: MakeCaller,
+    kind: str,
+    name: str,
+    fault: str,
 ) -> None:
     op, example = OPERATIONS[name]
     want = expected(fault, op.replayable)
     server = servers(fault, example.status)
-    api, waits = connect(server.url)
+    caller = callers(kind, server.url)
     before = server.request_count
 
-    result, took = call(api, name)
+    result, took = call_on(caller, name)
 
     assert type(result) is want.cls, f"{name} + {fault}: got {result!r}"
     check_details(fault, name, result)
     assert took < budget(want.attempts), f"{name} + {fault} took {took:.2f} s"
     assert server.request_count - before == want.requests
-    assert len(waits) == want.attempts - 1
+    assert len(caller.waits) == want.attempts - 1
     if fault == "no_headers":
         # It really was the read timeout that ended each attempt.
         assert took >= want.attempts * READ * 0.9
@@ -643,13 +679,15 @@ def test_a_compressed_answer_just_under_the_limit_is_read(connect: Connect) -> N
 
 
 @pytest.mark.timeout(30)
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", ["messages_post", "messages_inbox_post", "messages_failed_post"])
 def test_a_search_that_times_out_is_retried_then_raises_a_plain_timeout(
-    connect: Connect, name: str
+    callers: MakeCaller, kind: str, name: str
 ) -> None:
     with FaultServer("no_headers", hold=5.0) as server:
-        api, waits = connect(server.url)
-        result, _ = call(api, name)
+        caller = callers(kind, server.url)
+        waits = caller.waits
+        result, _ = call_on(caller, name)
         assert type(result) is oc.ApiTimeoutError, result
         assert not isinstance(result, oc.SendOutcomeUnknownError)
         assert server.request_count == ATTEMPTS
@@ -668,15 +706,17 @@ def test_a_search_answered_503_then_200_succeeds(connect: Connect) -> None:
 
 
 @pytest.mark.timeout(30)
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(
     "name", ["message_send_post", "send_flash_message", "otp_send_post", "otp_verify_post"]
 )
 def test_a_text_or_passcode_check_that_times_out_is_sent_exactly_once(
-    connect: Connect, name: str
+    callers: MakeCaller, kind: str, name: str
 ) -> None:
     with FaultServer("no_headers", hold=5.0) as server:
-        api, waits = connect(server.url)
-        result, _ = call(api, name)
+        caller = callers(kind, server.url)
+        waits = caller.waits
+        result, _ = call_on(caller, name)
         assert type(result) is SendOutcomeUnknownTimeoutError, result
         assert not server.wait_for_requests(2, timeout=0.3)
         assert server.request_count == 1

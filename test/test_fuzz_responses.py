@@ -21,7 +21,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 import urllib3
-from fakes import FakeTransport, RawResponse
+from clients import KINDS, Caller, Raw
+from fakes import FakeTransport
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from operation_examples import EXAMPLES as OPERATION_EXAMPLES
@@ -30,7 +31,6 @@ from pydantic import BaseModel
 
 import openapi_client as oc
 from openapi_client._operation import Operation
-from openapi_client._registry import API_CLASSES
 from openapi_client._registry import OPERATIONS as REGISTRY
 from openapi_client._retry import Attempt, FailureKind, RetryPolicy
 from openapi_client.exceptions import (
@@ -218,7 +218,7 @@ def expected_calls(op: Operation[Any, Any], status: int, retry_after: Optional[s
 
 
 def check_one_answer(
-    api: oc.BatchMessagesApi,
+    caller: Caller,
     transport: FakeTransport,
     name: str,
     variant: str,
@@ -231,7 +231,7 @@ def check_one_answer(
     transport.calls.clear()
     result: Any
     try:
-        result = getattr(api_for(name, api), name + variant)(**example.arguments())
+        result = caller.call(name, variant, **example.arguments())
     except oc.ApiException as failure:
         result = failure
     if isinstance(result, oc.ApiException):
@@ -252,7 +252,7 @@ def check_one_answer(
             assert type(exc) is STATUS_CLASSES.get(status, oc.ApiException)
     else:
         if variant == "_without_preload_content":
-            assert isinstance(result, RawResponse)
+            assert isinstance(result, Raw)
             assert result.status == status
         else:
             assert 200 <= status <= 299, f"a {status} came back as a result: {result!r}"
@@ -267,21 +267,14 @@ def check_one_answer(
         assert len(transport.calls) == 1
 
 
-def api_for(name: str, api: Any) -> Any:
-    """The API class instance that has operation ``name``, over ``api``'s client."""
-    return API_CLASSES[OPERATIONS[name][0].api](api.api_client)
-
-
-def _client() -> Tuple[oc.BatchMessagesApi, FakeTransport]:
+def _client(kind: str) -> Tuple[Caller, FakeTransport]:
     transport = FakeTransport()
     config = oc.Configuration(host="https://api.example.test/v1", api_key={"JWT": "fuzz-token"})
-    client = oc.ApiClient(config, transport=transport)
-    client.sleep = lambda seconds: None  # type: ignore[assignment]
-    return oc.BatchMessagesApi(client), transport
+    return Caller(kind, config, transport=transport), transport
 
 
-def _run(name: str, statuses: st.SearchStrategy[int], examples: int) -> int:
-    api, transport = _client()
+def _run(kind: str, name: str, statuses: st.SearchStrategy[int], examples: int) -> int:
+    caller, transport = _client(kind)
     seen: List[int] = []
 
     @settings(
@@ -293,25 +286,27 @@ def _run(name: str, statuses: st.SearchStrategy[int], examples: int) -> int:
     @given(answer=answers(statuses), variant=st.sampled_from(VARIANTS))
     def run(answer: Tuple[int, str, bytes, Dict[str, str]], variant: str) -> None:
         seen.append(1)
-        check_one_answer(api, transport, name, variant, answer)
+        check_one_answer(caller, transport, name, variant, answer)
 
     run()
     return len(seen)
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", list(OPERATIONS))
-def test_any_answer_gives_a_model_or_an_api_exception(name: str) -> None:
-    ran = _run(name, any_documented_status(OPERATIONS[name][1].status), EXAMPLES)
+def test_any_answer_gives_a_model_or_an_api_exception(kind: str, name: str) -> None:
+    ran = _run(kind, name, any_documented_status(OPERATIONS[name][1].status), EXAMPLES)
     assert ran >= EXAMPLES
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", list(OPERATIONS))
-def test_an_undocumented_success_status_is_never_returned_as_nothing(name: str) -> None:
+def test_an_undocumented_success_status_is_never_returned_as_nothing(kind: str, name: str) -> None:
     # A 200 where the API documents 201, a 204, a 202 from a proxy: the caller must get the
     # declared model or ApiResponseError, never ``None`` in place of the batch id.
     success = OPERATIONS[name][1].status
     odd_success = st.integers(min_value=200, max_value=299).filter(lambda s: s != success)
-    ran = _run(name, odd_success, ODD_SUCCESS_EXAMPLES)
+    ran = _run(kind, name, odd_success, ODD_SUCCESS_EXAMPLES)
     assert ran >= ODD_SUCCESS_EXAMPLES

@@ -74,6 +74,8 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path: Path) -> None:
         metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
         metadata = wheel.read(metadata_name).decode()
     assert "openapi_client/py.typed" in names
+    # The async API classes are made at run time: type checkers see them through this stub.
+    assert "openapi_client/aio/api.pyi" in names
     assert "openapi_client/cli/__init__.py" in names
     assert not [n for n in names if n.startswith(("test/", "tests/", "benchmarks/"))], names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), names
