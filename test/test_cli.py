@@ -3,65 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List
 
 import pytest
 import urllib3
+from test_cli_as_used import TOKEN, _env, smsworks
+from test_cli_as_used import Run as Result
 
 from openapi_client import cli
 from openapi_client.cli import _common as cli_common
 from openapi_client.cli import _files as cli_files
 from openapi_client.sandbox import Sandbox
 
-ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "cli-test-token-DO-NOT-PRINT-7c1d"
 UK = "447700900001"
 UK2 = "447700900002"
-
-
-class Result:
-    def __init__(self, completed: subprocess.CompletedProcess[str]) -> None:
-        self.code = completed.returncode
-        self.out = completed.stdout
-        self.err = completed.stderr
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-    def __repr__(self) -> str:
-        return f"<exit {self.code}\nstdout: {self.out}\nstderr: {self.err}>"
-
-
-def _env(**extra: str) -> Dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMSWORKS_")}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env["PYTHONWARNINGS"] = "error"
-    env.update(extra)
-    return env
-
-
-def smsworks(
-    *args: str, cwd: Optional[Path] = None, env: Optional[Dict[str, str]] = None
-) -> Result:
-    """Run ``python -m openapi_client ARGS``; the token must appear in no output."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "openapi_client", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-        env=env if env is not None else _env(),
-        check=False,
-    )
-    result = Result(completed)
-    assert TOKEN not in result.out, result
-    assert TOKEN not in result.err, result
-    return result
 
 
 def assert_one_error_line(result: Result, *words: str) -> None:
