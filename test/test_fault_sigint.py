@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import pytest
 
@@ -57,10 +57,19 @@ print(json.dumps(out), flush=True)
 """
 
 
-def _run_child(sandbox: Sandbox, content: str, delay: Optional[float]) -> Dict[str, Any]:
-    """Run one send; ``delay`` seconds after it starts, SIGINT (never, for ``None``)."""
+def _run_child(
+    sandbox: Sandbox,
+    content: str,
+    delay: Optional[float],
+    child: str = CHILD,
+    extra: Sequence[str] = (),
+) -> Dict[str, Any]:
+    """Run one send (``child``, a script); ``delay`` seconds after it starts, SIGINT (never, for
+    ``None``). The script gets the sandbox's URL and token, the content, the number of recipients
+    and ``extra``, and prints ``ready`` once its imports are done, then its report as JSON."""
+    argv = [sandbox.url, sandbox.token, content, str(RECIPIENTS), *extra]
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, sandbox.url, sandbox.token, content, str(RECIPIENTS)],
+        [sys.executable, "-c", child, *argv],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -73,6 +82,7 @@ def _run_child(sandbox: Sandbox, content: str, delay: Optional[float]) -> Dict[s
         if delay is not None:
             time.sleep(delay)
             proc.send_signal(signal.SIGINT)
+        # Bounded: a thread still in a request when the signal came ends with its timeout.
         out, err = proc.communicate(timeout=60)
         took = time.monotonic() - began
     finally:

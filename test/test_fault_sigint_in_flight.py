@@ -10,17 +10,14 @@ exactly those numbers, and no number may be counted twice or lost.
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import signal
-import subprocess
-import sys
 import time
 from typing import Any, Dict, Optional
 
 import pytest
-from test_fault_sigint import RECIPIENTS, _check, _received
+from test_fault_sigint import _check, _received
+from test_fault_sigint import _run_child as _run_sigint_child
 
 from openapi_client.sandbox import Sandbox
 
@@ -64,33 +61,8 @@ print(json.dumps(out), flush=True)
 
 
 def _run_child(sandbox: Sandbox, content: str, delay: Optional[float]) -> Dict[str, Any]:
-    """Run one send; ``delay`` seconds after it starts, SIGINT (never, for ``None``)."""
-    argv = [sandbox.url, sandbox.token, content, str(RECIPIENTS), str(IN_FLIGHT)]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()  # bounded: the child prints it once imports are done
-        assert first.strip() == "ready", proc.stderr.read() if proc.stderr else ""
-        began = time.monotonic()
-        if delay is not None:
-            time.sleep(delay)
-            proc.send_signal(signal.SIGINT)
-        # Bounded: a thread still in a request when the signal came ends with its timeout.
-        out, err = proc.communicate(timeout=60)
-        took = time.monotonic() - began
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
-    lines = [line for line in out.splitlines() if line.startswith("{")]
-    assert lines, f"no report printed (exit {proc.returncode}): {err[-2000:]}"
-    result: Dict[str, Any] = json.loads(lines[-1])
-    result["took"] = took
-    return result
+    """Run one send with ``IN_FLIGHT`` chunks at once; SIGINT ``delay`` seconds after it starts."""
+    return _run_sigint_child(sandbox, content, delay, CHILD, (str(IN_FLIGHT),))
 
 
 @pytest.mark.slow
