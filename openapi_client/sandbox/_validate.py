@@ -102,7 +102,15 @@ def _integer(obj: Dict[str, Any], key: str, where: str) -> Optional[int]:
         if not value.is_integer():
             raise _type(where + key, "an integer")
         value = int(value)
+    if not -_INT64 <= value < _INT64:
+        # The store keeps integers as SQLite's signed 64-bit INTEGER; no field of the API needs
+        # more, and a larger one must be a 400, not a failure while saving.
+        raise _type(where + key, "an integer below 2**63")
     return value
+
+
+#: Integers the store can hold: SQLite's INTEGER is a signed 64-bit number.
+_INT64 = 2**63
 
 
 def _sender(value: str, field: str) -> str:
